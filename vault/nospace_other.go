@@ -1,0 +1,5 @@
+//go:build !unix
+
+package vault
+
+func isNoSpace(error) bool { return false }

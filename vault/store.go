@@ -1,0 +1,565 @@
+package vault
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"filippo.io/age"
+)
+
+// Mode says where a vault's key lives.
+type Mode int
+
+const (
+	ModeKeyring Mode = iota
+	ModePassphrase
+)
+
+func (m Mode) String() string {
+	if m == ModePassphrase {
+		return "passphrase"
+	}
+	return "keyring"
+}
+
+// SchemaVersion is the version of the JSON document this build writes.
+const SchemaVersion = 1
+
+// Size limits keep a corrupt or hostile file from exhausting memory.
+const (
+	maxVaultSize = 256 << 20
+	maxKeyFile   = 64 << 10
+)
+
+// VaultScryptWorkFactor is the scrypt cost for the passphrase-protected key
+// file: age's default, about a second here. It is paid once per unlock, never
+// per save, because saves encrypt to the X25519 identity.
+const VaultScryptWorkFactor = 18
+
+var (
+	ErrVaultNotFound   = errors.New("no vault at this location")
+	ErrVaultExists     = errors.New("a vault already exists at this location")
+	ErrWrongPassphrase = errors.New("wrong passphrase")
+	ErrNoPassphrase    = errors.New("this vault is protected by a passphrase, and none was given")
+	// ErrCorrupt covers truncated, bit-flipped and otherwise unreadable files.
+	ErrCorrupt = errors.New("the vault file is damaged or incomplete")
+)
+
+// NewerSchemaError is returned for a vault written by a newer Sparekey.
+type NewerSchemaError struct{ Found, Supported int }
+
+func (e *NewerSchemaError) Error() string {
+	return fmt.Sprintf("this vault was written by a newer Sparekey (format %d; this version reads up to %d): update Sparekey to open it", e.Found, e.Supported)
+}
+
+// Options are what Open and Create need from the caller.
+type Options struct {
+	// Keyring holds keyring-mode keys; nil means the OS keyring.
+	Keyring Keyring
+	// Passphrase is asked for only when needed (passphrase mode). It returns
+	// a fresh slice the vault wipes after use.
+	Passphrase func() ([]byte, error)
+	// WorkFactor overrides VaultScryptWorkFactor (tests use a low one).
+	WorkFactor int
+}
+
+func (o Options) keyring() Keyring {
+	if o.Keyring == nil {
+		return SystemKeyring{}
+	}
+	return o.Keyring
+}
+
+type store struct {
+	path     string
+	mode     Mode
+	identity *age.X25519Identity
+	// wrapWriter lets tests fail a write half-way (a full disk).
+	wrapWriter func(io.Writer) io.Writer
+}
+
+// KeyFilePath is where a passphrase-mode vault keeps its wrapped key.
+func KeyFilePath(vaultPath string) string { return vaultPath + ".key" }
+
+// PreviousPath is where the version before the last save is kept.
+func PreviousPath(vaultPath string) string { return vaultPath + ".prev" }
+
+func keyringName(vaultPath string) string {
+	abs, err := filepath.Abs(vaultPath)
+	if err != nil {
+		abs = vaultPath
+	}
+	return "vault:" + abs
+}
+
+// DetectMode reports how the vault at path is protected.
+func DetectMode(path string) (Mode, error) {
+	if _, err := os.Stat(path); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return 0, fmt.Errorf("%w: %s", ErrVaultNotFound, path)
+		}
+		return 0, fmt.Errorf("cannot read the vault: %w", err)
+	}
+	if _, err := os.Stat(KeyFilePath(path)); err == nil {
+		return ModePassphrase, nil
+	}
+	return ModeKeyring, nil
+}
+
+// Create makes a new, empty vault at path. In keyring mode the key goes to
+// the keyring; if that fails the error wraps ErrKeyringUnavailable and
+// nothing is written, so the caller can offer passphrase mode instead.
+func Create(path string, mode Mode, opts Options) (*Vault, error) {
+	if _, err := os.Lstat(path); err == nil {
+		return nil, fmt.Errorf("%w: %s", ErrVaultExists, path)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("cannot create the vault's folder: %w", err)
+	}
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		return nil, fmt.Errorf("cannot generate a vault key: %w", err)
+	}
+	st := &store{path: path, mode: mode, identity: id}
+	if err := st.storeKey(opts); err != nil {
+		return nil, err
+	}
+	v := &Vault{store: st}
+	if err := st.save(nil); err != nil {
+		st.forgetKey(opts)
+		return nil, err
+	}
+	return v, nil
+}
+
+// Open reads and decrypts the vault at path.
+func Open(path string, opts Options) (*Vault, error) {
+	mode, err := DetectMode(path)
+	if err != nil {
+		return nil, err
+	}
+	id, err := loadKey(path, mode, opts)
+	if err != nil {
+		return nil, err
+	}
+	accounts, err := readVault(path, id)
+	if err != nil {
+		return nil, err
+	}
+	return &Vault{accounts: accounts, store: &store{path: path, mode: mode, identity: id}}, nil
+}
+
+// Path is the vault file's location ("" for an in-memory vault).
+func (v *Vault) Path() string {
+	if v.store == nil {
+		return ""
+	}
+	return v.store.path
+}
+
+// Mode says where this vault's key lives.
+func (v *Vault) Mode() Mode {
+	if v.store == nil {
+		return ModeKeyring
+	}
+	return v.store.mode
+}
+
+// Recipient is the public half of the vault key: backups made to it can be
+// restored by anyone holding the vault's key.
+func (v *Vault) Recipient() *age.X25519Recipient {
+	if v.store == nil {
+		return nil
+	}
+	return v.store.identity.Recipient()
+}
+
+// Identity returns the vault's private key, for "sparekey key export" and
+// for decrypting backups made to Recipient. Handle with care.
+func (v *Vault) Identity() *age.X25519Identity {
+	if v.store == nil {
+		return nil
+	}
+	return v.store.identity
+}
+
+// SetMode moves the vault key to the keyring or behind a (new) passphrase.
+// Calling it with the current passphrase mode changes the passphrase.
+func (v *Vault) SetMode(mode Mode, opts Options) error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.store == nil {
+		return errors.New("an in-memory vault has no key to move")
+	}
+	old := v.store.mode
+	next := &store{path: v.store.path, mode: mode, identity: v.store.identity}
+	if err := next.storeKey(opts); err != nil {
+		return err
+	}
+	v.store.mode = mode
+	if old == ModeKeyring && mode == ModePassphrase {
+		_ = opts.keyring().Delete(keyringName(v.store.path))
+	}
+	if old == ModePassphrase && mode == ModeKeyring {
+		if err := os.Remove(KeyFilePath(v.store.path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("the key is now in the keyring, but the old key file could not be removed: %w", err)
+		}
+	}
+	return nil
+}
+
+// Save writes the vault as it is now (mutations save by themselves).
+func (v *Vault) Save() error {
+	return v.mutate(func() error { return nil })
+}
+
+func (s *store) storeKey(opts Options) error {
+	secret := s.identity.String()
+	switch s.mode {
+	case ModeKeyring:
+		if err := opts.keyring().Set(keyringName(s.path), secret); err != nil {
+			return fmt.Errorf("cannot store the vault key in the keyring: %w", err)
+		}
+		return nil
+	case ModePassphrase:
+		if opts.Passphrase == nil {
+			return ErrNoPassphrase
+		}
+		pass, err := opts.Passphrase()
+		if err != nil {
+			return err
+		}
+		defer wipe(pass)
+		if len(pass) == 0 {
+			return ErrNoPassphrase
+		}
+		r, err := age.NewScryptRecipient(string(pass))
+		if err != nil {
+			return err
+		}
+		wf := opts.WorkFactor
+		if wf == 0 {
+			wf = VaultScryptWorkFactor
+		}
+		r.SetWorkFactor(wf)
+		var buf bytes.Buffer
+		w, err := age.Encrypt(&buf, r)
+		if err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, secret+"\n"); err != nil {
+			return err
+		}
+		if err := w.Close(); err != nil {
+			return err
+		}
+		return writeAtomic(KeyFilePath(s.path), buf.Bytes(), false)
+	}
+	return fmt.Errorf("unknown vault mode %d", s.mode)
+}
+
+func (s *store) forgetKey(opts Options) {
+	if s.mode == ModeKeyring {
+		_ = opts.keyring().Delete(keyringName(s.path))
+	} else {
+		_ = os.Remove(KeyFilePath(s.path))
+	}
+}
+
+func loadKey(path string, mode Mode, opts Options) (*age.X25519Identity, error) {
+	var text string
+	switch mode {
+	case ModeKeyring:
+		s, err := opts.keyring().Get(keyringName(path))
+		if err != nil {
+			return nil, err
+		}
+		text = s
+	case ModePassphrase:
+		if opts.Passphrase == nil {
+			return nil, ErrNoPassphrase
+		}
+		data, err := readLimited(KeyFilePath(path), maxKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read the vault's key file: %w", err)
+		}
+		pass, err := opts.Passphrase()
+		if err != nil {
+			return nil, err
+		}
+		defer wipe(pass)
+		if len(pass) == 0 {
+			return nil, ErrNoPassphrase
+		}
+		id, err := age.NewScryptIdentity(string(pass))
+		if err != nil {
+			return nil, err
+		}
+		r, err := age.Decrypt(bytes.NewReader(data), id)
+		if err != nil {
+			var noMatch *age.NoIdentityMatchError
+			if errors.As(err, &noMatch) {
+				return nil, ErrWrongPassphrase
+			}
+			return nil, fmt.Errorf("%w: the key file %s cannot be decrypted (%w)", ErrCorrupt, filepath.Base(KeyFilePath(path)), err)
+		}
+		plain, err := io.ReadAll(io.LimitReader(r, maxKeyFile))
+		if err != nil {
+			return nil, fmt.Errorf("%w: the key file is damaged", ErrCorrupt)
+		}
+		text = string(plain)
+	}
+	id, err := age.ParseX25519Identity(strings.TrimSpace(text))
+	if err != nil {
+		return nil, fmt.Errorf("%w: the stored vault key is not a valid age identity", ErrCorrupt)
+	}
+	return id, nil
+}
+
+type document struct {
+	Schema   int        `json:"schema"`
+	App      string     `json:"app"`
+	Saved    time.Time  `json:"saved"`
+	Accounts []*Account `json:"accounts"`
+}
+
+func readVault(path string, id age.Identity) ([]*Account, error) {
+	data, err := readLimited(path, maxVaultSize)
+	if err != nil {
+		return nil, err
+	}
+	return decodeVault(data, id)
+}
+
+// decodeVault authenticates the whole stream before trusting a byte of it:
+// age checks each chunk, and a truncated file fails at the last one.
+func decodeVault(data []byte, id age.Identity) ([]*Account, error) {
+	r, err := age.Decrypt(bytes.NewReader(data), id)
+	if err != nil {
+		var noMatch *age.NoIdentityMatchError
+		if errors.As(err, &noMatch) {
+			return nil, errors.New("the vault key does not open this vault (was the vault replaced by another one?)")
+		}
+		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	plain, err := io.ReadAll(io.LimitReader(r, maxVaultSize))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	defer wipe(plain)
+	return decodeDocument(plain)
+}
+
+// decodeDocument checks the schema version, migrates older documents and
+// validates every account.
+func decodeDocument(plain []byte) ([]*Account, error) {
+	var head struct {
+		Schema int    `json:"schema"`
+		App    string `json:"app"`
+	}
+	if err := json.Unmarshal(plain, &head); err != nil {
+		return nil, fmt.Errorf("%w: the contents are not a vault document", ErrCorrupt)
+	}
+	if head.App != "sparekey" {
+		return nil, fmt.Errorf("%w: the contents are not a Sparekey vault", ErrCorrupt)
+	}
+	if head.Schema > SchemaVersion {
+		return nil, &NewerSchemaError{Found: head.Schema, Supported: SchemaVersion}
+	}
+	plain, err := migrate(plain, head.Schema)
+	if err != nil {
+		return nil, err
+	}
+	var doc document
+	if err := json.Unmarshal(plain, &doc); err != nil {
+		return nil, fmt.Errorf("%w: the vault document is malformed", ErrCorrupt)
+	}
+	for i, a := range doc.Accounts {
+		if a == nil {
+			return nil, fmt.Errorf("%w: account %d is empty", ErrCorrupt, i+1)
+		}
+		if err := a.Validate(); err != nil {
+			return nil, fmt.Errorf("%w: account %d (%s): %w", ErrCorrupt, i+1, a.Label(), err)
+		}
+	}
+	return doc.Accounts, nil
+}
+
+// migrations[n] turns a schema-n document into schema n+1. The first schema
+// is 1, so the table is empty today; a format change adds an entry here and
+// bumps SchemaVersion, and older vaults upgrade on their next save.
+var migrations = map[int]func(map[string]any) error{}
+
+func migrate(plain []byte, from int) ([]byte, error) {
+	if from < 1 {
+		return nil, fmt.Errorf("%w: unknown vault format %d", ErrCorrupt, from)
+	}
+	if from == SchemaVersion {
+		return plain, nil
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(plain, &doc); err != nil {
+		return nil, fmt.Errorf("%w: the vault document is malformed", ErrCorrupt)
+	}
+	for v := from; v < SchemaVersion; v++ {
+		step, ok := migrations[v]
+		if !ok {
+			return nil, fmt.Errorf("%w: no upgrade from vault format %d", ErrCorrupt, v)
+		}
+		if err := step(doc); err != nil {
+			return nil, fmt.Errorf("upgrading the vault from format %d: %w", v, err)
+		}
+		doc["schema"] = v + 1
+	}
+	return json.Marshal(doc)
+}
+
+func encodeDocument(accounts []*Account) ([]byte, error) {
+	if accounts == nil {
+		accounts = []*Account{}
+	}
+	return json.Marshal(document{Schema: SchemaVersion, App: "sparekey", Saved: time.Now().UTC(), Accounts: accounts})
+}
+
+func (s *store) save(accounts []*Account) error {
+	plain, err := encodeDocument(accounts)
+	if err != nil {
+		return err
+	}
+	defer wipe(plain)
+	var buf bytes.Buffer
+	buf.Grow(len(plain) + 512)
+	w, err := age.Encrypt(&buf, s.identity.Recipient())
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(plain); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return writeAtomicWith(s.path, buf.Bytes(), true, s.wrapWriter)
+}
+
+func writeAtomic(path string, data []byte, keepPrevious bool) error {
+	return writeAtomicWith(path, data, keepPrevious, nil)
+}
+
+// writeAtomicWith replaces path with data so that a crash at any point leaves
+// either the old file or the new one under that name.
+func writeAtomicWith(path string, data []byte, keepPrevious bool, wrap func(io.Writer) io.Writer) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return saveError(path, err)
+	}
+	tmpName := tmp.Name()
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmpName)
+		}
+	}()
+	if err = tmp.Chmod(0o600); err != nil {
+		return saveError(path, err)
+	}
+	var w io.Writer = tmp
+	if wrap != nil {
+		w = wrap(tmp)
+	}
+	if _, err = w.Write(data); err != nil {
+		return saveError(path, err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return saveError(path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return saveError(path, err)
+	}
+	if keepPrevious {
+		if _, statErr := os.Lstat(path); statErr == nil {
+			prev := PreviousPath(path)
+			os.Remove(prev)
+			// A hard link keeps the current name in place throughout; where
+			// links are not supported the previous version is simply skipped.
+			_ = os.Link(path, prev)
+		}
+	}
+	if err = os.Rename(tmpName, path); err != nil {
+		return saveError(path, err)
+	}
+	if d, derr := os.Open(dir); derr == nil {
+		// Directory fsync makes the rename durable; some filesystems refuse
+		// it, and the rename has happened either way.
+		_ = d.Sync()
+		d.Close()
+	}
+	cleanStaleTemps(path, tmpName)
+	return nil
+}
+
+// cleanStaleTemps removes temporary files left by a save that was killed.
+func cleanStaleTemps(path, keep string) {
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*"))
+	for _, m := range matches {
+		if m != keep {
+			if info, err := os.Stat(m); err == nil && time.Since(info.ModTime()) > time.Minute {
+				os.Remove(m)
+			}
+		}
+	}
+}
+
+// SaveError says a save failed and that nothing was changed on disk.
+type SaveError struct {
+	Path string
+	Err  error
+}
+
+func (e *SaveError) Error() string {
+	hint := ""
+	switch {
+	case errors.Is(e.Err, fs.ErrPermission):
+		hint = " (the folder is not writable)"
+	case isNoSpace(e.Err):
+		hint = " (the disk is full)"
+	}
+	return fmt.Sprintf("could not save %s%s: %v; the file on disk is unchanged", e.Path, hint, e.Err)
+}
+func (e *SaveError) Unwrap() error { return e.Err }
+
+func saveError(path string, err error) error { return &SaveError{Path: path, Err: err} }
+
+func readLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w: %s", ErrVaultNotFound, path)
+		}
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%w: %s is larger than %d MiB", ErrCorrupt, path, limit>>20)
+	}
+	return data, nil
+}
+
+func wipe(b []byte) {
+	for i := range b {
+		b[i] = 0
+	}
+}

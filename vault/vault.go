@@ -1,0 +1,377 @@
+// Package vault owns Sparekey's accounts: the one-time-password codes they
+// produce, the strict otpauth URI format they travel in, and the encrypted
+// file they live in.
+//
+// # The file on disk
+//
+// A vault is a single standard age file (vault.age) holding a JSON document
+// with every account. It is always encrypted to an X25519 identity, so saves
+// cost microseconds and never need a passphrase at write time. Where that
+// identity lives decides the vault's mode:
+//
+//   - keyring mode: the identity is kept in the OS keyring (Secret Service,
+//     Keychain, Credential Manager) under the vault's absolute path;
+//   - passphrase mode: the identity is kept beside the vault in vault.age.key,
+//     itself an age file encrypted with a passphrase (scrypt).
+//
+// Both are plain age, so a user can always recover with the age CLI alone:
+// "age -d -i identity.txt vault.age", or "age -d vault.age.key" first.
+//
+// Saves are atomic: write a temporary file, fsync it, keep the current file
+// as vault.age.prev (a hard link, so the current name never disappears),
+// rename the temporary file over vault.age and fsync the folder. A crash at
+// any moment leaves either the old or the new vault, never a mix.
+package vault
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+var (
+	// ErrNoSuchAccount is returned when an ID or name matches nothing.
+	ErrNoSuchAccount = errors.New("no such account")
+	// ErrDuplicate is returned when an account with the same seed exists.
+	ErrDuplicate = errors.New("an account with the same secret and settings already exists")
+)
+
+// AmbiguousError lists the accounts a name matched when it matched several.
+type AmbiguousError struct {
+	Query   string
+	Matches []string // labels
+}
+
+func (e *AmbiguousError) Error() string {
+	return fmt.Sprintf("%q matches %d accounts: %s; be more specific", e.Query, len(e.Matches), strings.Join(e.Matches, ", "))
+}
+
+// Vault is the unlocked, in-memory set of accounts plus what is needed to
+// save it again. It is safe for concurrent use.
+type Vault struct {
+	mu       sync.RWMutex
+	accounts []*Account
+	store    *store // nil for an in-memory vault (tests, previews)
+	// onChange is called after every successful save, outside the lock
+	// (auto-backup hooks in here).
+	onChange func()
+}
+
+// NewMemory returns a vault that is never written anywhere.
+func NewMemory(accounts ...*Account) *Vault {
+	v := &Vault{}
+	for _, a := range accounts {
+		v.accounts = append(v.accounts, a.Clone())
+	}
+	return v
+}
+
+// OnChange registers a function called after each successful save.
+func (v *Vault) OnChange(f func()) {
+	v.mu.Lock()
+	v.onChange = f
+	v.mu.Unlock()
+}
+
+// Len is the number of accounts.
+func (v *Vault) Len() int {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	return len(v.accounts)
+}
+
+// Accounts returns copies of all accounts, favourites first, then by label.
+func (v *Vault) Accounts() []*Account {
+	v.mu.RLock()
+	out := make([]*Account, len(v.accounts))
+	for i, a := range v.accounts {
+		out[i] = a.Clone()
+	}
+	v.mu.RUnlock()
+	SortAccounts(out)
+	return out
+}
+
+// SortAccounts orders favourites first, then case-insensitively by label.
+func SortAccounts(accts []*Account) {
+	slices.SortStableFunc(accts, func(a, b *Account) int {
+		if a.Favorite != b.Favorite {
+			if a.Favorite {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(strings.ToLower(a.Label()), strings.ToLower(b.Label()))
+	})
+}
+
+// Get returns a copy of the account with this ID.
+func (v *Vault) Get(id string) (*Account, error) {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	if i := v.index(id); i >= 0 {
+		return v.accounts[i].Clone(), nil
+	}
+	return nil, fmt.Errorf("%w: id %s", ErrNoSuchAccount, id)
+}
+
+func (v *Vault) index(id string) int {
+	return slices.IndexFunc(v.accounts, func(a *Account) bool { return a.ID == id })
+}
+
+// Find resolves what a person typed to exactly one account: an exact ID,
+// then an exact label/issuer/name (case-insensitive), then a unique substring,
+// then a unique fuzzy (in-order letters) match. Several matches at the best
+// level give an *AmbiguousError.
+func (v *Vault) Find(query string) (*Account, error) {
+	q := strings.ToLower(strings.TrimSpace(query))
+	if q == "" {
+		return nil, fmt.Errorf("%w: empty name", ErrNoSuchAccount)
+	}
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	levels := []func(a *Account) bool{
+		func(a *Account) bool { return a.ID == q },
+		func(a *Account) bool {
+			return strings.ToLower(a.Label()) == q || strings.ToLower(a.Issuer) == q ||
+				strings.ToLower(a.Name) == q || strings.ToLower(a.Issuer+":"+a.Name) == q
+		},
+		func(a *Account) bool { return strings.Contains(searchText(a), q) },
+		func(a *Account) bool { return fuzzyMatch(strings.ToLower(a.Label()), q) },
+	}
+	for _, match := range levels {
+		var found []*Account
+		for _, a := range v.accounts {
+			if match(a) {
+				found = append(found, a)
+			}
+		}
+		switch len(found) {
+		case 0:
+			continue
+		case 1:
+			return found[0].Clone(), nil
+		}
+		SortAccounts(found)
+		labels := make([]string, len(found))
+		for i, a := range found {
+			labels[i] = a.Label()
+		}
+		return nil, &AmbiguousError{Query: query, Matches: labels}
+	}
+	return nil, fmt.Errorf("%w matching %q", ErrNoSuchAccount, query)
+}
+
+// Search returns copies of the accounts whose issuer, name, tags or note
+// contain every space-separated word of query (case-insensitive), in display order.
+func (v *Vault) Search(query string) []*Account {
+	words := strings.Fields(strings.ToLower(query))
+	v.mu.RLock()
+	var out []*Account
+	for _, a := range v.accounts {
+		if MatchesWords(a, words) {
+			out = append(out, a.Clone())
+		}
+	}
+	v.mu.RUnlock()
+	SortAccounts(out)
+	return out
+}
+
+// MatchesWords reports whether every lower-case word occurs in the account's
+// searchable text. Exported so list views can filter their own snapshot.
+func MatchesWords(a *Account, words []string) bool {
+	if len(words) == 0 {
+		return true
+	}
+	text := searchText(a)
+	for _, w := range words {
+		if !strings.Contains(text, w) {
+			return false
+		}
+	}
+	return true
+}
+
+func searchText(a *Account) string {
+	var b strings.Builder
+	b.WriteString(strings.ToLower(a.Issuer))
+	b.WriteByte('\n')
+	b.WriteString(strings.ToLower(a.Name))
+	for _, t := range a.Tags {
+		b.WriteByte('\n')
+		b.WriteString(strings.ToLower(t))
+	}
+	b.WriteByte('\n')
+	b.WriteString(strings.ToLower(a.Note))
+	return b.String()
+}
+
+func fuzzyMatch(text, q string) bool {
+	i := 0
+	for _, r := range text {
+		if i < len(q) && rune(q[i]) == r {
+			i++
+		}
+	}
+	return i == len(q)
+}
+
+// Add validates and stores a new account, then saves. An account with the
+// same seed (see Account.SameSeed) is refused with ErrDuplicate.
+func (v *Vault) Add(a *Account) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	return v.mutate(func() error {
+		for _, existing := range v.accounts {
+			if existing.SameSeed(a) {
+				return fmt.Errorf("%w: %s", ErrDuplicate, existing.Label())
+			}
+		}
+		c := a.Clone()
+		if c.ID == "" || v.index(c.ID) >= 0 {
+			c.ID = NewID()
+		}
+		now := time.Now().UTC().Truncate(time.Second)
+		if c.Created.IsZero() {
+			c.Created = now
+		}
+		c.Updated = now
+		v.accounts = append(v.accounts, c)
+		a.ID, a.Created, a.Updated = c.ID, c.Created, c.Updated
+		return nil
+	})
+}
+
+// AddAll adds several accounts in one save, skipping those whose seed is
+// already present. It returns how many were added.
+func (v *Vault) AddAll(accts []*Account) (int, error) {
+	for _, a := range accts {
+		if err := a.Validate(); err != nil {
+			return 0, fmt.Errorf("%s: %w", a.Label(), err)
+		}
+	}
+	added := 0
+	err := v.mutate(func() error {
+		now := time.Now().UTC().Truncate(time.Second)
+	next:
+		for _, a := range accts {
+			for _, existing := range v.accounts {
+				if existing.SameSeed(a) {
+					continue next
+				}
+			}
+			c := a.Clone()
+			if c.ID == "" || v.index(c.ID) >= 0 {
+				c.ID = NewID()
+			}
+			if c.Created.IsZero() {
+				c.Created = now
+			}
+			c.Updated = now
+			v.accounts = append(v.accounts, c)
+			added++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return added, nil
+}
+
+// Update replaces the account with the same ID, then saves.
+func (v *Vault) Update(a *Account) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	return v.mutate(func() error {
+		i := v.index(a.ID)
+		if i < 0 {
+			return fmt.Errorf("%w: id %s", ErrNoSuchAccount, a.ID)
+		}
+		c := a.Clone()
+		c.Created = v.accounts[i].Created
+		c.Updated = time.Now().UTC().Truncate(time.Second)
+		v.accounts[i] = c
+		return nil
+	})
+}
+
+// Remove deletes the account with this ID, then saves. The removed account
+// is returned so an undo can add it back; it also survives in vault.age.prev
+// and in backups.
+func (v *Vault) Remove(id string) (*Account, error) {
+	var removed *Account
+	err := v.mutate(func() error {
+		i := v.index(id)
+		if i < 0 {
+			return fmt.Errorf("%w: id %s", ErrNoSuchAccount, id)
+		}
+		removed = v.accounts[i]
+		v.accounts = slices.Delete(v.accounts, i, i+1)
+		return nil
+	})
+	return removed, err
+}
+
+// IssueHOTP returns the code for an HOTP account's current counter and
+// advances the counter, saving before the code is returned: a code is never
+// shown for a counter that was not persisted as used.
+func (v *Vault) IssueHOTP(id string) (string, error) {
+	var code string
+	err := v.mutate(func() error {
+		i := v.index(id)
+		if i < 0 {
+			return fmt.Errorf("%w: id %s", ErrNoSuchAccount, id)
+		}
+		a := v.accounts[i]
+		if a.Kind != KindHOTP {
+			return fmt.Errorf("%s is not a counter-based (HOTP) account", a.Label())
+		}
+		c, err := a.CodeForCounter(a.Counter)
+		if err != nil {
+			return err
+		}
+		a.Counter++
+		a.Updated = time.Now().UTC().Truncate(time.Second)
+		code = c
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return code, nil
+}
+
+// mutate applies change under the lock and saves; if the save fails the
+// in-memory state is rolled back, so memory never claims what disk lacks.
+func (v *Vault) mutate(change func() error) error {
+	v.mu.Lock()
+	snapshot := make([]*Account, len(v.accounts))
+	for i, a := range v.accounts {
+		snapshot[i] = a.Clone()
+	}
+	if err := change(); err != nil {
+		v.accounts = snapshot
+		v.mu.Unlock()
+		return err
+	}
+	if v.store != nil {
+		if err := v.store.save(v.accounts); err != nil {
+			v.accounts = snapshot
+			v.mu.Unlock()
+			return err
+		}
+	}
+	onChange := v.onChange
+	v.mu.Unlock()
+	if onChange != nil {
+		onChange()
+	}
+	return nil
+}
