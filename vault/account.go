@@ -301,3 +301,16 @@ func NewID() string {
 	}
 	return hex.EncodeToString(b[:])
 }
+
+// GroupSecret splits a base32 secret into groups of four for reading aloud
+// or copying by hand.
+func GroupSecret(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i += 4 {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s[i:min(i+4, len(s))])
+	}
+	return b.String()
+}

@@ -261,7 +261,7 @@ func (s *store) storeKey(opts Options) error {
 		if err := w.Close(); err != nil {
 			return err
 		}
-		return writeAtomic(KeyFilePath(s.path), buf.Bytes(), false)
+		return WriteFileAtomic(KeyFilePath(s.path), buf.Bytes())
 	}
 	return fmt.Errorf("unknown vault mode %d", s.mode)
 }
@@ -450,8 +450,15 @@ func (s *store) save(accounts []*Account) error {
 	return writeAtomicWith(s.path, buf.Bytes(), true, s.wrapWriter)
 }
 
-func writeAtomic(path string, data []byte, keepPrevious bool) error {
-	return writeAtomicWith(path, data, keepPrevious, nil)
+// WriteFileAtomic replaces path with data (mode 0600) so that a crash at any
+// point leaves either the old file or the new one: temp file in the same
+// folder, fsync, rename, fsync the folder. Every file Sparekey writes that
+// matters (vault, key file, settings, journals, backups) goes through it.
+func WriteFileAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return saveError(path, err)
+	}
+	return writeAtomicWith(path, data, false, nil)
 }
 
 // writeAtomicWith replaces path with data so that a crash at any point leaves
@@ -562,4 +569,18 @@ func wipe(b []byte) {
 	for i := range b {
 		b[i] = 0
 	}
+}
+
+// OpenWithIdentity opens a vault with its key given directly (an exported
+// identity), whatever mode it was in.
+func OpenWithIdentity(path string, id *age.X25519Identity) (*Vault, error) {
+	mode, err := DetectMode(path)
+	if err != nil {
+		return nil, err
+	}
+	accounts, err := readVault(path, id)
+	if err != nil {
+		return nil, err
+	}
+	return &Vault{accounts: accounts, store: &store{path: path, mode: mode, identity: id}}, nil
 }

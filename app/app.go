@@ -1,0 +1,322 @@
+// Package app holds Sparekey's use cases: opening and locking the vault,
+// adding and editing accounts, settings, backups, imports, the AWS chores and
+// the recovery guides. The desktop UI and the command line both talk to this
+// package and to nothing below it, so every behaviour is testable without a
+// window.
+//
+// App never imports Fyne. Long operations take a context and report progress
+// through callbacks; the UI decides which goroutine runs them.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sparekey/sparekey/vault"
+)
+
+// Version is set at build time with -ldflags "-X .../app.Version=…".
+var Version = "0.1.0-dev"
+
+// ErrLocked is returned by anything that needs the vault while it is locked.
+var ErrLocked = errors.New("the vault is locked")
+
+// Paths are the folders and files Sparekey uses.
+type Paths struct {
+	Config string // settings (no secrets)
+	Data   string // vault, journals, backup status
+	Vault  string // the vault file
+}
+
+// DefaultPaths follows the platform's conventions. SPAREKEY_HOME puts
+// everything under one folder (portable use, tests); SPAREKEY_VAULT points
+// at another vault file.
+func DefaultPaths() (Paths, error) {
+	var p Paths
+	if home := os.Getenv("SPAREKEY_HOME"); home != "" {
+		p.Config = filepath.Join(home, "config")
+		p.Data = filepath.Join(home, "data")
+	} else {
+		cfg, err := os.UserConfigDir()
+		if err != nil {
+			return p, fmt.Errorf("cannot find the settings folder: %w", err)
+		}
+		p.Config = filepath.Join(cfg, "sparekey")
+		p.Data = dataDir()
+	}
+	p.Vault = filepath.Join(p.Data, "vault.age")
+	if v := os.Getenv("SPAREKEY_VAULT"); v != "" {
+		p.Vault = v
+	}
+	return p, nil
+}
+
+func dataDir() string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "sparekey")
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		switch {
+		case fileExists(filepath.Join(home, "Library")): // macOS
+			return filepath.Join(home, "Library", "Application Support", "Sparekey")
+		case os.Getenv("LOCALAPPDATA") != "": // Windows
+			return filepath.Join(os.Getenv("LOCALAPPDATA"), "Sparekey")
+		}
+		return filepath.Join(home, ".local", "share", "sparekey")
+	}
+	return filepath.Join(os.TempDir(), "sparekey")
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// Options configure an App.
+type Options struct {
+	Paths   Paths
+	Keyring vault.Keyring // nil: the OS keyring
+	Now     func() time.Time
+	// WorkFactor overrides the scrypt cost of a new passphrase (tests).
+	WorkFactor int
+}
+
+// App is one running Sparekey: its settings and, while unlocked, its vault.
+type App struct {
+	paths      Paths
+	keyring    vault.Keyring
+	now        func() time.Time
+	workFactor int
+
+	mu       sync.Mutex
+	v        *vault.Vault
+	settings Settings
+	onLock   []func()
+	onChange []func()
+}
+
+// New returns an App with its settings loaded (defaults when there are none
+// or they cannot be read; a broken settings file never blocks the vault).
+func New(opts Options) *App {
+	a := &App{paths: opts.Paths, keyring: opts.Keyring, now: opts.Now, workFactor: opts.WorkFactor}
+	if a.keyring == nil {
+		a.keyring = vault.SystemKeyring{}
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	a.settings, _ = loadSettings(a.settingsPath())
+	return a
+}
+
+// NewDefault is New with the platform's paths and the OS keyring.
+func NewDefault() (*App, error) {
+	p, err := DefaultPaths()
+	if err != nil {
+		return nil, err
+	}
+	return New(Options{Paths: p}), nil
+}
+
+func (a *App) Paths() Paths           { return a.paths }
+func (a *App) Now() time.Time         { return a.now() }
+func (a *App) Keyring() vault.Keyring { return a.keyring }
+func (a *App) vaultOptions(pass func() ([]byte, error)) vault.Options {
+	return vault.Options{Keyring: a.keyring, Passphrase: pass, WorkFactor: a.workFactor}
+}
+
+// VaultState is what the UI shows before the accounts.
+type VaultState int
+
+const (
+	StateMissing  VaultState = iota // no vault yet: first run
+	StateLocked                     // a vault exists and is not open
+	StateUnlocked                   // accounts available
+)
+
+// State reports the vault's state and, when one exists, its mode.
+func (a *App) State() (VaultState, vault.Mode) {
+	a.mu.Lock()
+	open := a.v != nil
+	a.mu.Unlock()
+	mode, err := vault.DetectMode(a.paths.Vault)
+	switch {
+	case open:
+		return StateUnlocked, mode
+	case errors.Is(err, vault.ErrVaultNotFound):
+		return StateMissing, vault.ModeKeyring
+	}
+	return StateLocked, mode
+}
+
+// CreateVault makes the first vault. With pass == nil it uses the keyring;
+// when the keyring cannot be used the error wraps vault.ErrKeyringUnavailable
+// and Explain says why, so the caller can ask for a passphrase instead.
+func (a *App) CreateVault(ctx context.Context, pass func() ([]byte, error)) error {
+	mode := vault.ModeKeyring
+	if pass != nil {
+		mode = vault.ModePassphrase
+	}
+	v, err := runBounded(ctx, func() (*vault.Vault, error) {
+		return vault.Create(a.paths.Vault, mode, a.vaultOptions(pass))
+	})
+	if err != nil {
+		return err
+	}
+	a.setVault(v)
+	return nil
+}
+
+// Unlock opens the vault. pass is asked only for a passphrase-mode vault.
+// Keyring calls are bounded (see vault.SystemKeyring), so Unlock returns
+// within seconds even when the keyring is stuck on a prompt.
+func (a *App) Unlock(ctx context.Context, pass func() ([]byte, error)) error {
+	a.mu.Lock()
+	open := a.v != nil
+	a.mu.Unlock()
+	if open {
+		return nil
+	}
+	v, err := runBounded(ctx, func() (*vault.Vault, error) {
+		return vault.Open(a.paths.Vault, a.vaultOptions(pass))
+	})
+	if err != nil {
+		return err
+	}
+	a.setVault(v)
+	return nil
+}
+
+// runBounded lets a context abandon a call that is itself bounded (the
+// keyring) but may still take a while (scrypt).
+func runBounded(ctx context.Context, f func() (*vault.Vault, error)) (*vault.Vault, error) {
+	type result struct {
+		v   *vault.Vault
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() { v, err := f(); ch <- result{v, err} }()
+	select {
+	case r := <-ch:
+		return r.v, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (a *App) setVault(v *vault.Vault) {
+	v.OnChange(a.changed)
+	a.mu.Lock()
+	a.v = v
+	a.mu.Unlock()
+	a.changed()
+}
+
+// Lock forgets the open vault; the accounts leave memory with it.
+func (a *App) Lock() {
+	a.mu.Lock()
+	if a.v == nil {
+		a.mu.Unlock()
+		return
+	}
+	a.v = nil
+	listeners := append([]func(){}, a.onLock...)
+	a.mu.Unlock()
+	for _, f := range listeners {
+		f()
+	}
+}
+
+// OnLock registers f to run after the vault is locked.
+func (a *App) OnLock(f func()) {
+	a.mu.Lock()
+	a.onLock = append(a.onLock, f)
+	a.mu.Unlock()
+}
+
+// OnChange registers f to run after the accounts change (and after unlock).
+// f runs on the goroutine that made the change.
+func (a *App) OnChange(f func()) {
+	a.mu.Lock()
+	a.onChange = append(a.onChange, f)
+	a.mu.Unlock()
+}
+
+func (a *App) changed() {
+	a.mu.Lock()
+	listeners := append([]func(){}, a.onChange...)
+	a.mu.Unlock()
+	for _, f := range listeners {
+		f()
+	}
+}
+
+// Vault returns the open vault, or ErrLocked.
+func (a *App) Vault() (*vault.Vault, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.v == nil {
+		return nil, ErrLocked
+	}
+	return a.v, nil
+}
+
+// UseVault is for callers that opened a vault themselves (the CLI, tests).
+func (a *App) UseVault(v *vault.Vault) { a.setVault(v) }
+
+// Explain turns an error from the vault layer into a sentence saying what
+// happened and what to do. It never includes secrets (the errors never
+// carry any).
+func Explain(err error) string {
+	var fe *vault.FieldError
+	var amb *vault.AmbiguousError
+	var newer *vault.NewerSchemaError
+	var se *vault.SaveError
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, vault.ErrMigrationURI):
+		return "This is a Google Authenticator export that can hold many accounts. Use Import (sparekey import FILE) to bring them all in."
+	case errors.As(err, &fe):
+		return fmt.Sprintf("The %s %s. Check it and try again.", fe.Field, fe.Reason)
+	case errors.As(err, &amb):
+		return amb.Error() + "."
+	case errors.Is(err, vault.ErrWrongPassphrase):
+		return "Wrong passphrase. Nothing was changed; try again (check Caps Lock and the keyboard layout)."
+	case errors.Is(err, vault.ErrNoPassphrase):
+		return "This vault is locked with a passphrase. Enter it, or for scripts give --passphrase-file or --passphrase-command."
+	case errors.Is(err, vault.ErrKeyringTimeout):
+		return "The system keyring did not answer in time; it may be waiting for you to unlock it in another window. Unlock it and try again, or switch this vault to a passphrase."
+	case errors.Is(err, vault.ErrKeyNotInKeyring):
+		return "The system keyring has no key for this vault. If the vault was moved or copied from another computer, import its key (sparekey key import) or restore from a backup."
+	case errors.Is(err, vault.ErrKeyringUnavailable):
+		return "The system keyring cannot be used here (" + keyringCause(err) + "). Sparekey can protect the vault with a passphrase instead."
+	case errors.As(err, &newer):
+		return newer.Error() + "."
+	case errors.Is(err, vault.ErrCorrupt):
+		return "The vault file is damaged or incomplete (" + err.Error() + "). Nothing was changed. The previous version is kept beside it as vault.age.prev, and your backups can restore it."
+	case errors.Is(err, vault.ErrVaultNotFound):
+		return "There is no vault here yet. Run 'sparekey init' or open the app to create one."
+	case errors.As(err, &se):
+		return se.Error() + ". Free some space or pick a writable folder, then try again."
+	case errors.Is(err, vault.ErrDuplicate):
+		return err.Error() + "; nothing was added."
+	case errors.Is(err, vault.ErrNoSuchAccount):
+		return err.Error() + ". 'sparekey list' shows every account."
+	case errors.Is(err, ErrLocked):
+		return "The vault is locked. Unlock it first."
+	}
+	return err.Error()
+}
+
+func keyringCause(err error) string {
+	msg := err.Error()
+	const marker = "the system keyring is not available: "
+	if i := strings.Index(msg, marker); i >= 0 {
+		return msg[i+len(marker):]
+	}
+	return "no keyring service answered"
+}

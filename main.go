@@ -1,0 +1,29 @@
+// Command sparekey is the Sparekey desktop app and, given arguments, its
+// command line. The command line path never initialises the GUI.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"github.com/sparekey/sparekey/app"
+	"github.com/sparekey/sparekey/app/cli"
+	"github.com/sparekey/sparekey/ui"
+)
+
+// AppID is the reverse-DNS identifier Fyne stores preferences under.
+const AppID = "io.github.sparekey.Sparekey"
+
+func main() {
+	if len(os.Args) > 1 {
+		os.Exit(cli.Main(os.Args[1:]))
+	}
+	core, err := app.NewDefault()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sparekey:", err)
+		os.Exit(1)
+	}
+	ui.Run(fyneapp.NewWithID(AppID), core)
+}

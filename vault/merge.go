@@ -1,0 +1,183 @@
+package vault
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// MergeStatus classifies an incoming account (from an import or a backup)
+// against what the vault already holds.
+type MergeStatus int
+
+const (
+	// MergeNew: nothing in the vault has this seed or this label.
+	MergeNew MergeStatus = iota
+	// MergeIdentical: same seed and same details; nothing to do.
+	MergeIdentical
+	// MergeChanged: same seed, different details (label, tags, note,
+	// counter, AWS binding); updating is offered, never done silently.
+	MergeChanged
+	// MergeConflict: same issuer and name but a different seed. Both may be
+	// real (a re-enrolled device), so the user chooses.
+	MergeConflict
+)
+
+func (s MergeStatus) String() string {
+	return [...]string{"new", "identical", "changed", "conflict"}[s]
+}
+
+// MergeItem is one line of a merge preview.
+type MergeItem struct {
+	Incoming *Account
+	Existing *Account // nil for MergeNew
+	Status   MergeStatus
+	// Differences names the fields that differ (never their secret values).
+	Differences []string
+}
+
+// MergeChoice is what to do with one item.
+type MergeChoice int
+
+const (
+	// ChooseDefault: add New items, skip the rest.
+	ChooseDefault MergeChoice = iota
+	ChooseSkip
+	// ChooseUpdate replaces the existing account's details with the incoming
+	// ones (Changed) or the existing account entirely (Conflict).
+	ChooseUpdate
+	// ChooseKeepBoth adds a Conflict item as a separate account.
+	ChooseKeepBoth
+)
+
+// PlanMerge compares incoming accounts with existing ones. Duplicates within
+// incoming (same seed) collapse to the first.
+func PlanMerge(existing, incoming []*Account) []MergeItem {
+	var items []MergeItem
+	var seen []*Account
+next:
+	for _, in := range incoming {
+		for _, s := range seen {
+			if s.SameSeed(in) {
+				continue next
+			}
+		}
+		seen = append(seen, in)
+		item := MergeItem{Incoming: in, Status: MergeNew}
+		for _, ex := range existing {
+			if ex.SameSeed(in) {
+				item.Existing = ex
+				item.Differences = detailDifferences(ex, in)
+				item.Status = MergeIdentical
+				if len(item.Differences) > 0 {
+					item.Status = MergeChanged
+				}
+				break
+			}
+		}
+		if item.Existing == nil {
+			for _, ex := range existing {
+				if strings.EqualFold(ex.Issuer, in.Issuer) && strings.EqualFold(ex.Name, in.Name) {
+					item.Existing = ex
+					item.Status = MergeConflict
+					item.Differences = []string{"secret or code settings"}
+					break
+				}
+			}
+		}
+		items = append(items, item)
+	}
+	return items
+}
+
+func detailDifferences(a, b *Account) []string {
+	var d []string
+	if a.Issuer != b.Issuer {
+		d = append(d, "issuer")
+	}
+	if a.Name != b.Name {
+		d = append(d, "name")
+	}
+	if !slices.Equal(a.Tags, b.Tags) {
+		d = append(d, "tags")
+	}
+	if a.Note != b.Note {
+		d = append(d, "note")
+	}
+	if a.Favorite != b.Favorite {
+		d = append(d, "favourite")
+	}
+	if a.Kind == KindHOTP && a.Counter != b.Counter {
+		d = append(d, "counter")
+	}
+	if (a.AWS == nil) != (b.AWS == nil) || (a.AWS != nil && *a.AWS != *b.AWS) {
+		d = append(d, "AWS device")
+	}
+	return d
+}
+
+// MergeCounts summarises a plan for a preview heading.
+func MergeCounts(items []MergeItem) map[MergeStatus]int {
+	m := map[MergeStatus]int{}
+	for _, it := range items {
+		m[it.Status]++
+	}
+	return m
+}
+
+// MergeResult says what ApplyMerge did.
+type MergeResult struct{ Added, Updated, Skipped int }
+
+func (r MergeResult) String() string {
+	return fmt.Sprintf("%d added, %d updated, %d left as they were", r.Added, r.Updated, r.Skipped)
+}
+
+// ApplyMerge carries out a plan in one save. choose is asked for every
+// item (nil means ChooseDefault for all): by default only New items are
+// added, so nothing existing is ever overwritten without a decision. For an
+// HOTP account the higher counter always wins, so a code is never reissued.
+func (v *Vault) ApplyMerge(items []MergeItem, choose func(MergeItem) MergeChoice) (MergeResult, error) {
+	var res MergeResult
+	err := v.mutate(func() error {
+		res = MergeResult{}
+		now := time.Now().UTC().Truncate(time.Second)
+		for _, it := range items {
+			choice := ChooseDefault
+			if choose != nil {
+				choice = choose(it)
+			}
+			if err := it.Incoming.Validate(); err != nil {
+				return fmt.Errorf("%s: %w", it.Incoming.Label(), err)
+			}
+			switch {
+			case it.Status == MergeNew && choice != ChooseSkip,
+				it.Status == MergeConflict && choice == ChooseKeepBoth:
+				c := it.Incoming.Clone()
+				c.ID = NewID()
+				if c.Created.IsZero() {
+					c.Created = now
+				}
+				c.Updated = now
+				v.accounts = append(v.accounts, c)
+				res.Added++
+			case (it.Status == MergeChanged || it.Status == MergeConflict) && choice == ChooseUpdate:
+				i := v.index(it.Existing.ID)
+				if i < 0 {
+					return fmt.Errorf("%w: %s changed while the merge was prepared; preview again", ErrNoSuchAccount, it.Existing.Label())
+				}
+				c := it.Incoming.Clone()
+				c.ID, c.Created, c.Updated = v.accounts[i].ID, v.accounts[i].Created, now
+				if c.Kind == KindHOTP && v.accounts[i].Kind == KindHOTP && v.accounts[i].Counter > c.Counter && v.accounts[i].SameSeed(c) {
+					c.Counter = v.accounts[i].Counter
+				}
+				v.accounts[i] = c
+				res.Updated++
+			default:
+				res.Skipped++
+			}
+		}
+		return nil
+	})
+	return res, err
+}
