@@ -137,4 +137,3 @@ func loadSettings(path string) (Settings, error) {
 	}
 	return s, nil
 }
-
