@@ -125,7 +125,7 @@ func jsonProblem(err error, prefix string) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		if strings.Contains(syn.Msg, "unexpected end") {
+		if strings.Contains(syn.Error(), "unexpected end") {
 			return fmt.Errorf("%w: the JSON ends early; the file was probably cut short while copying", ErrMalformed)
 		}
 		return fmt.Errorf("%w: not valid JSON (syntax error at byte %d)", ErrMalformed, syn.Offset)
