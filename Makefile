@@ -1,0 +1,102 @@
+# Sparekey. `make run` and `make test` do all set-up on a fresh Debian machine:
+# they install what is missing (apt-get as root, else sudo) before building.
+
+GO        ?= go
+TAGS      := migrated_fynedo
+BIN       := bin/sparekey
+# `make run` uses a vault of its own inside the checkout, never your real one.
+RUN_HOME  ?= $(CURDIR)/.cache/run
+FUZZTIME  ?= 20s
+SHOTS     ?= $(CURDIR)/screenshots
+
+# Fyne's GLFW driver needs cgo and these headers.
+BUILD_PKGS := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev libwayland-dev
+# Real peers the tests run against, and the headless desktop they run in.
+TEST_PKGS  := xvfb xdotool x11-apps imagemagick dbus dbus-x11 gnome-keyring libsecret-tools \
+              age oathtool zbar-tools qrencode poppler-utils xclip hyperfine
+# The aws CLI and moto_server come with the machine's Python.
+PY_TOOLS   := aws moto_server
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all build run test test-go deps test-deps fuzz bench bench-ui screenshots package clean check-go
+
+all: build
+
+check-go:
+	@command -v $(GO) >/dev/null || { echo "Go 1.26 or newer is needed: https://go.dev/dl/ (Debian's golang package is older)"; exit 1; }
+	@$(GO) version | awk '{ split($$3, v, "[go.]"); if (v[3] < 1 || (v[3] == 1 && v[4] < 26)) { print "Go 1.26 or newer is needed, found " $$3; exit 1 } }'
+
+# apt-get only runs when something is missing, so repeated builds stay offline.
+define apt_install
+	@missing=""; for p in $(1); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing system packages:$$missing"; \
+		$(SUDO) apt-get -o DPkg::Lock::Timeout=300 update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+deps: check-go
+	$(call apt_install,$(BUILD_PKGS))
+
+test-deps: deps
+	$(call apt_install,$(TEST_PKGS))
+	@for t in $(PY_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Python test peers:$$missing"; \
+		python3 -m pip install --quiet 'awscli' 'moto[server]' || { echo "Could not install the aws CLI and moto_server with pip; install them (pip install awscli 'moto[server]') and run make test again."; exit 1; }; \
+	fi
+
+build: deps
+	$(GO) build -tags $(TAGS) -trimpath -ldflags "-s -w" -o $(BIN) .
+
+# Opens the app on a vault kept in .cache/run (created on first run), with the
+# practice account available for AWS drills.
+run: build
+	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
+		echo "No display found: run 'make run' from a desktop session (or see 'make screenshots' for a headless look)."; exit 1; fi
+	SPAREKEY_HOME=$(RUN_HOME) ./$(BIN)
+
+# The whole suite: race detector on everything but the GUI packages, all of it
+# inside a private D-Bus session with an unlocked gnome-keyring and Xvfb.
+# SPAREKEY_REQUIRE_PEERS=1 turns a missing peer into a failure, not a skip.
+test: test-deps
+	SPAREKEY_REQUIRE_PEERS=1 packaging/test-session.sh $(MAKE) --no-print-directory test-go
+
+test-go:
+	$(GO) vet -tags $(TAGS) ./...
+	$(GO) test -tags $(TAGS) -race -count=1 -timeout 30m $$($(GO) list ./... | grep -v -e '/ui$$' -e '/ui/' -e '^github.com/sparekey/sparekey$$')
+	$(GO) test -tags $(TAGS) -count=1 -timeout 20m ./ui/... .
+
+# Runs every fuzz target for FUZZTIME each; new interesting inputs land in the
+# packages' testdata/fuzz folders, which are committed.
+fuzz: deps
+	@for pkg in $$($(GO) list ./...); do \
+		dir=$$($(GO) list -f '{{.Dir}}' $$pkg); \
+		for f in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go 2>/dev/null | sed 's/func //'); do \
+			echo "== $$pkg $$f"; \
+			$(GO) test -tags $(TAGS) -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
+
+bench: test-deps
+	$(GO) test -tags $(TAGS) -run='^$$' -bench=. -benchmem -count=1 ./...
+	packaging/test-session.sh packaging/bench-cli.sh
+
+bench-ui: test-deps build
+	packaging/test-session.sh packaging/bench-ui.sh
+
+# Screenshots of the real window under Xvfb, written to ./screenshots.
+screenshots: test-deps
+	mkdir -p $(SHOTS)
+	SPAREKEY_SCREENSHOTS=$(SHOTS) SPAREKEY_REQUIRE_PEERS=1 packaging/test-session.sh \
+		$(GO) test -tags $(TAGS) -count=1 -run 'E2E' ./ui/...
+	@ls $(SHOTS)
+
+package: deps
+	packaging/release.sh
+
+clean:
+	rm -rf bin dist .cache
