@@ -15,6 +15,7 @@ import (
 
 	"github.com/sparekey/sparekey/app"
 	"github.com/sparekey/sparekey/vault"
+	"github.com/sparekey/sparekey/vault/transfer/qr"
 )
 
 func init() {
@@ -141,12 +142,15 @@ func newAddCommand(e *Env) *cobra.Command {
 				if len(args) > 0 || secretStdin {
 					return usagef("give either a URI, --qr or --secret-stdin, not several")
 				}
-				texts, err := decodeQRFile(qrFile)
+				texts, err := qr.DecodeFile(qrFile)
 				if err != nil {
 					return err
 				}
 				for _, t := range texts {
 					acct, err := vault.ParseURI(t)
+					if errors.Is(err, vault.ErrMigrationURI) {
+						return fmt.Errorf("%s holds a Google Authenticator export; bring it in with 'sparekey import %s'", qrFile, qrFile)
+					}
 					if err != nil {
 						return fmt.Errorf("the QR code in %s: %w", qrFile, err)
 					}
@@ -226,12 +230,6 @@ func newAddCommand(e *Env) *cobra.Command {
 	f.StringVar(&in.Note, "note", "", "a note")
 	f.BoolVar(&in.Favorite, "favorite", false, "pin to the top")
 	return cmd
-}
-
-// decodeQRFile is set by the QR import support (transfer.go); without it
-// --qr explains what is missing.
-var decodeQRFile = func(path string) ([]string, error) {
-	return nil, errors.New("reading QR images is not available in this build")
 }
 
 func readLine(r io.Reader) (string, error) {
