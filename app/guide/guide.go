@@ -53,15 +53,15 @@ type Action string
 
 const (
 	ActionNone         Action = ""
-	ActionResync       Action = "resync"        // sparekey aws resync
+	ActionResync       Action = "resync"         // sparekey aws resync
 	ActionShowTwoCodes Action = "show-two-codes" // two consecutive codes for a console form
-	ActionEnroll       Action = "enroll"        // sparekey aws enroll
-	ActionReplace      Action = "replace"       // sparekey aws replace
-	ActionOrphans      Action = "orphans"       // sparekey aws orphans --delete
-	ActionDeactivate   Action = "deactivate"    // admin: deactivate a user's device
-	ActionAudit        Action = "audit"         // sparekey aws audit
-	ActionBackup       Action = "backup"        // sparekey backup create / paper
-	ActionSession      Action = "session"       // sparekey aws session
+	ActionEnroll       Action = "enroll"         // sparekey aws enroll
+	ActionReplace      Action = "replace"        // sparekey aws replace
+	ActionOrphans      Action = "orphans"        // sparekey aws orphans --delete
+	ActionDeactivate   Action = "deactivate"     // admin: deactivate a user's device
+	ActionAudit        Action = "audit"          // sparekey aws audit
+	ActionBackup       Action = "backup"         // sparekey backup create / paper
+	ActionSession      Action = "session"        // sparekey aws session
 )
 
 // Step is one thing to do.
