@@ -1,7 +1,254 @@
 package practice
 
-import "net/http"
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
 
+// The admin endpoint: scenario controls for drills, under a path AWS never
+// uses. It answers only loopback clients; everything it exposes belongs to
+// the practice account.
+//
+//	POST /_practice/drift        {"serial": "...", "steps": N}
+//	POST /_practice/lose         {"serial": "..."}
+//	POST /_practice/fault        {"op": "EnableMFADevice" | "*", "fault": "throttle|server-error|timeout", "count": N}
+//	POST /_practice/reset        {"preset": "default" | "root-single-device"}
+//	POST /_practice/root-device  {"name": "..."}           → {"serial": "..."}
+//	GET  /_practice/seed?serial=...                        → {"seed": "..."}
+//	GET  /_practice/info                                   → account id and preset credentials
+//
+// Errors answer {"error": "..."} with a 4xx status.
 const adminPrefix = "/_practice/"
 
-func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }
+type adminRequest struct {
+	Serial string `json:"serial,omitempty"`
+	Steps  int    `json:"steps,omitempty"`
+	Op     string `json:"op,omitempty"`
+	Fault  string `json:"fault,omitempty"`
+	Count  int    `json:"count,omitempty"`
+	Preset string `json:"preset,omitempty"`
+	Name   string `json:"name,omitempty"`
+}
+
+// Info describes a practice account: what `sparekey practice serve` prints.
+type Info struct {
+	AccountID string                 `json:"account_id"`
+	Root      Credentials            `json:"root"`
+	Users     map[string]Credentials `json:"users"`
+	// AliceDevice is the serial number of alice's preset device.
+	AliceDevice string `json:"alice_device"`
+}
+
+// Info returns the account id and the credentials of root and the preset
+// users that still exist.
+func (s *Server) Info() Info {
+	info := Info{AccountID: s.opts.AccountID, Root: s.RootCredentials(), Users: map[string]Credentials{}, AliceDevice: s.DeviceSerial(AliceUser)}
+	for _, name := range []string{AdminUser, AliceUser, BobUser} {
+		if c, err := s.UserCredentials(name); err == nil {
+			info.Users[name] = c
+		}
+	}
+	return info
+}
+
+func isLoopback(remoteAddr string) bool {
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		host = remoteAddr
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
+	reply := func(status int, v any) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		json.NewEncoder(w).Encode(v)
+	}
+	fail := func(status int, err error) { reply(status, map[string]string{"error": err.Error()}) }
+	if !isLoopback(r.RemoteAddr) {
+		fail(http.StatusForbidden, errors.New("the practice admin endpoint answers only loopback clients"))
+		return
+	}
+	op := strings.TrimPrefix(r.URL.Path, adminPrefix)
+	if r.Method == http.MethodGet {
+		switch op {
+		case "seed":
+			seed, err := s.Seed(r.URL.Query().Get("serial"))
+			if err != nil {
+				fail(adminStatus(err), err)
+				return
+			}
+			reply(http.StatusOK, map[string]string{"seed": seed})
+		case "info":
+			reply(http.StatusOK, s.Info())
+		default:
+			fail(http.StatusNotFound, fmt.Errorf("no admin operation GET %s", op))
+		}
+		return
+	}
+	if r.Method != http.MethodPost {
+		fail(http.StatusMethodNotAllowed, fmt.Errorf("use POST for %s", op))
+		return
+	}
+	var req adminRequest
+	dec := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		fail(http.StatusBadRequest, fmt.Errorf("the request body is not the JSON this operation takes: %w", err))
+		return
+	}
+	var err error
+	var out any = map[string]string{"status": "ok"}
+	switch op {
+	case "drift":
+		err = s.SetDrift(req.Serial, req.Steps)
+	case "lose":
+		err = s.LoseDevice(req.Serial)
+	case "fault":
+		var f Fault
+		if f, err = ParseFault(req.Fault); err == nil {
+			if req.Op == "" {
+				req.Op = AnyOperation
+			}
+			if req.Op != AnyOperation && operations[req.Op] == nil {
+				err = fmt.Errorf("%q is not an operation of the practice account (known: %s)", req.Op, strings.Join(Operations(), ", "))
+			} else {
+				s.InjectFault(req.Op, f, req.Count)
+			}
+		}
+	case "reset":
+		if req.Preset == "" {
+			req.Preset = string(PresetDefault)
+		}
+		err = s.Reset(Preset(req.Preset))
+	case "root-device":
+		var serial string
+		if serial, err = s.EnableRootDevice(req.Name); err == nil {
+			out = map[string]string{"serial": serial}
+		}
+	default:
+		fail(http.StatusNotFound, fmt.Errorf("no admin operation POST %s", op))
+		return
+	}
+	if err != nil {
+		fail(adminStatus(err), err)
+		return
+	}
+	reply(http.StatusOK, out)
+}
+
+func adminStatus(err error) int {
+	if errors.Is(err, ErrNoSuchDevice) || errors.Is(err, ErrNoSuchUser) {
+		return http.StatusNotFound
+	}
+	if errors.Is(err, ErrSeedLost) {
+		return http.StatusGone
+	}
+	return http.StatusBadRequest
+}
+
+// AdminClient drives a running practice server's admin endpoint; the CLI's
+// `sparekey practice drift|fault|reset|...` use it.
+type AdminClient struct {
+	Endpoint string       // e.g. "http://127.0.0.1:4566"
+	HTTP     *http.Client // nil = a client with a 10 s timeout
+}
+
+func (a *AdminClient) do(ctx context.Context, method, op string, query url.Values, body any, out any) error {
+	client := a.HTTP
+	if client == nil {
+		client = &http.Client{Timeout: 10 * time.Second}
+	}
+	u := strings.TrimRight(a.Endpoint, "/") + adminPrefix + op
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if err != nil {
+		return fmt.Errorf("practice admin: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("practice admin: is `sparekey practice serve` running at %s? %w", a.Endpoint, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return fmt.Errorf("practice admin: reading the answer: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		var e struct{ Error string }
+		if json.Unmarshal(b, &e) == nil && e.Error != "" {
+			return fmt.Errorf("practice admin %s: %s", op, e.Error)
+		}
+		return fmt.Errorf("practice admin %s: HTTP %s (is %s a practice server?)", op, resp.Status, a.Endpoint)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			return fmt.Errorf("practice admin %s: unexpected answer: %w", op, err)
+		}
+	}
+	return nil
+}
+
+// SetDrift is Server.SetDrift on a running server.
+func (a *AdminClient) SetDrift(ctx context.Context, serial string, steps int) error {
+	return a.do(ctx, http.MethodPost, "drift", nil, adminRequest{Serial: serial, Steps: steps}, nil)
+}
+
+// LoseDevice is Server.LoseDevice on a running server.
+func (a *AdminClient) LoseDevice(ctx context.Context, serial string) error {
+	return a.do(ctx, http.MethodPost, "lose", nil, adminRequest{Serial: serial}, nil)
+}
+
+// InjectFault is Server.InjectFault on a running server; op "" means
+// AnyOperation.
+func (a *AdminClient) InjectFault(ctx context.Context, op string, fault Fault, count int) error {
+	return a.do(ctx, http.MethodPost, "fault", nil, adminRequest{Op: op, Fault: string(fault), Count: count}, nil)
+}
+
+// Reset is Server.Reset on a running server.
+func (a *AdminClient) Reset(ctx context.Context, p Preset) error {
+	return a.do(ctx, http.MethodPost, "reset", nil, adminRequest{Preset: string(p)}, nil)
+}
+
+// EnableRootDevice is Server.EnableRootDevice on a running server.
+func (a *AdminClient) EnableRootDevice(ctx context.Context, name string) (string, error) {
+	var out struct{ Serial string }
+	err := a.do(ctx, http.MethodPost, "root-device", nil, adminRequest{Name: name}, &out)
+	return out.Serial, err
+}
+
+// Seed is Server.Seed on a running server (drills only).
+func (a *AdminClient) Seed(ctx context.Context, serial string) (string, error) {
+	var out struct{ Seed string }
+	err := a.do(ctx, http.MethodGet, "seed", url.Values{"serial": {serial}}, nil, &out)
+	return out.Seed, err
+}
+
+// Info is Server.Info on a running server.
+func (a *AdminClient) Info(ctx context.Context) (Info, error) {
+	var out Info
+	err := a.do(ctx, http.MethodGet, "info", nil, nil, &out)
+	return out, err
+}

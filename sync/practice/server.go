@@ -379,36 +379,42 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	result, aerr := s.execute(r, body, auth, req.Action, op, input, aerr)
+	if aerr != nil {
+		writeError(w, svc, requestID, aerr)
+		return
+	}
+	writeResult(w, svc, req.Action, requestID, result)
+}
+
+// execute authenticates, authorizes and runs one operation under the lock,
+// persisting what it changed. validation is the input's ValidationError, if
+// any: AWS authenticates before it validates parameters.
+func (s *Server) execute(r *http.Request, body []byte, auth *authHeader, action string, op *operation, input any, validation *apiError) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	key, authErr := s.authenticate(r, body, auth, now)
-	if authErr != nil {
-		writeError(w, svc, requestID, authErr)
-		return
+	key, err := s.authenticate(r, body, auth, now)
+	if err != nil {
+		return nil, err
 	}
-	// AWS authenticates before it validates parameters.
-	if aerr != nil {
-		writeError(w, svc, requestID, aerr)
-		return
+	if validation != nil {
+		return nil, validation
 	}
-	c := &call{s: s, st: s.st, now: now, key: key, action: req.Action, svc: svc}
-	if denied := c.authorize(input); denied != nil {
-		writeError(w, svc, requestID, denied)
-		return
+	c := &call{s: s, st: s.st, now: now, key: key, action: action, svc: op.svc}
+	if err := c.authorize(input); err != nil {
+		return nil, err
 	}
-	result, aerr := op.run(c, input)
-	if aerr != nil {
-		writeError(w, svc, requestID, aerr)
-		return
+	result, err := op.run(c, input)
+	if err != nil {
+		return nil, err
 	}
 	if op.mutates || c.dirty {
 		if err := s.save(); err != nil {
-			writeError(w, svc, requestID, errService)
-			return
+			return nil, errService
 		}
 	}
-	writeResult(w, svc, req.Action, requestID, result)
+	return result, nil
 }
 
 // authenticate finds the access key that signed r and checks the
@@ -439,5 +445,6 @@ func (s *Server) authenticate(r *http.Request, body []byte, auth *authHeader, no
 		return nil, errInvalidToken // the user was deleted by a reset
 	}
 	k.LastUsed = now.UTC().Truncate(time.Second)
+	k.LastUsedRegion, k.LastUsedService = auth.Region, auth.Service
 	return k, nil
 }

@@ -175,4 +175,3 @@ func canonicalHeaderValue(r *http.Request, name string) string {
 	}
 	return strings.Join(vals, ",")
 }
-

@@ -81,13 +81,17 @@ type accessKey struct {
 	MFAPresent bool      `json:"mfa_present,omitempty"`
 	MFASerial  string    `json:"mfa_serial,omitempty"`
 	LastUsed   time.Time `json:"last_used,omitzero"`
+	// Where the key was last used, for the credential report.
+	LastUsedRegion  string `json:"last_used_region,omitempty"`
+	LastUsedService string `json:"last_used_service,omitempty"`
 }
 
 func (k *accessKey) isSession() bool { return k.SessionToken != "" }
 
 type credentialReport struct {
-	Started time.Time `json:"started"`
-	CSV     string    `json:"csv"`
+	Started  time.Time `json:"started"`
+	Complete bool      `json:"complete,omitempty"`
+	CSV      string    `json:"csv"`
 }
 
 // newState builds a preset. Keys and seeds are fresh random values.
