@@ -80,6 +80,7 @@ const (
 	StageReading    Stage = "reading"
 	StageDecrypting Stage = "decrypting and checking"
 	StageDecoding   Stage = "checking accounts"
+	StageLayout     Stage = "laying out pages"
 	StageDone       Stage = "done"
 )
 
@@ -94,7 +95,8 @@ type Progress struct {
 // return quickly; nil means no reports.
 type ProgressFunc func(Progress)
 
-func (f ProgressFunc) report(stage Stage, done, total int64) {
+// Report calls f if it is not nil.
+func (f ProgressFunc) Report(stage Stage, done, total int64) {
 	if f != nil {
 		f(Progress{Stage: stage, Done: done, Total: total})
 	}
@@ -119,13 +121,13 @@ type Target struct {
 // Encrypt builds the backup document for accounts and encrypts it in
 // memory, returning the complete file contents.
 func Encrypt(accounts []*vault.Account, t Target, progress ProgressFunc) ([]byte, error) {
-	progress.report(StageEncoding, 0, int64(len(accounts)))
+	progress.Report(StageEncoding, 0, int64(len(accounts)))
 	plain, err := Encode(accounts, time.Now())
 	if err != nil {
 		return nil, fmt.Errorf("encoding the backup: %w", err)
 	}
 	defer wipe(plain)
-	progress.report(StageEncoding, int64(len(accounts)), int64(len(accounts)))
+	progress.Report(StageEncoding, int64(len(accounts)), int64(len(accounts)))
 	return EncryptDocument(plain, t, progress)
 }
 
@@ -156,7 +158,7 @@ func EncryptDocument(plain []byte, t Target, progress ProgressFunc) ([]byte, err
 		if _, err := w.Write(plain[off:end]); err != nil {
 			return nil, fmt.Errorf("encrypting the backup: %w", err)
 		}
-		progress.report(StageEncrypting, int64(end), total)
+		progress.Report(StageEncrypting, int64(end), total)
 	}
 	if err := w.Close(); err != nil {
 		return nil, fmt.Errorf("encrypting the backup: %w", err)
@@ -194,7 +196,7 @@ func (t Target) recipients(progress ProgressFunc) ([]age.Recipient, error) {
 			return nil, err
 		}
 		r.SetWorkFactor(wf)
-		progress.report(StageDeriveKey, 0, 0)
+		progress.Report(StageDeriveKey, 0, 0)
 		return []age.Recipient{r}, nil
 	case len(t.Recipients) > 0:
 		for i, r := range t.Recipients {
@@ -222,11 +224,11 @@ func WriteFile(path string, accounts []*vault.Account, t Target, progress Progre
 	if err != nil {
 		return "", fileErr(path, err)
 	}
-	progress.report(StageWriting, 0, int64(len(data)))
+	progress.Report(StageWriting, 0, int64(len(data)))
 	if err := WriteAtomic(path, data); err != nil {
 		return "", err
 	}
-	progress.report(StageDone, int64(len(data)), int64(len(data)))
+	progress.Report(StageDone, int64(len(data)), int64(len(data)))
 	return Hash(data), nil
 }
 

@@ -188,4 +188,3 @@ func TestRestoreFilesMadeByAgeCLI(t *testing.T) {
 		}
 	})
 }
-

@@ -92,7 +92,7 @@ func Open(data []byte, u Unlock, progress ProgressFunc) (*Opened, error) {
 	case !bytes.HasPrefix(data, []byte(ageMagic)):
 		return nil, ErrNotAge
 	}
-	progress.report(StageReading, 0, o.Size)
+	progress.Report(StageReading, 0, o.Size)
 
 	lazy := &passphraseIdentity{ask: u.Passphrase, progress: progress}
 	ids := slices.Clone(u.Identities)
@@ -114,13 +114,13 @@ func Open(data []byte, u Unlock, progress ProgressFunc) (*Opened, error) {
 	if len(plain) > MaxFileSize {
 		return nil, fmt.Errorf("%w (the contents are larger than %d MiB)", ErrTooLarge, MaxFileSize>>20)
 	}
-	progress.report(StageDecoding, 0, 0)
+	progress.Report(StageDecoding, 0, 0)
 	c, err := Decode(plain)
 	if err != nil {
 		return nil, err
 	}
 	o.Contents = c
-	progress.report(StageDone, o.Size, o.Size)
+	progress.Report(StageDone, o.Size, o.Size)
 	return o, nil
 }
 
@@ -211,7 +211,7 @@ func (p *passphraseIdentity) Unwrap(stanzas []*age.Stanza) ([]byte, error) {
 		return nil, err
 	}
 	id.SetMaxWorkFactor(MaxWorkFactor)
-	p.progress.report(StageDeriveKey, 0, 0)
+	p.progress.Report(StageDeriveKey, 0, 0)
 	key, err := id.Unwrap(stanzas)
 	if err == nil {
 		p.used = true
