@@ -2,13 +2,17 @@ package practice
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -141,3 +145,14 @@ func wantAPIError(t *testing.T, err error, code, msg string) {
 }
 
 var ctx = context.Background()
+
+// signForTest signs a raw request with the SDK's own SigV4 signer.
+func signForTest(t testing.TB, req *http.Request, body []byte, c Credentials, service string) {
+	t.Helper()
+	sum := sha256.Sum256(body)
+	err := v4.NewSigner().SignHTTP(ctx, aws.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken},
+		req, hex.EncodeToString(sum[:]), service, "us-west-2", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+}
