@@ -1,6 +1,7 @@
 package backup
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -115,6 +116,13 @@ type Auto struct {
 	pending  bool
 	onStatus func(AutoStatus)
 
+	// lastWritten fingerprints the accounts of the last backup this process
+	// wrote (in memory only), so a change notification that changed nothing
+	// (an unlock, a save of the same data) does not rotate out an older
+	// backup for an identical new one.
+	lastWritten [32]byte
+	force       bool // the next backup is written even if nothing changed
+
 	kick  chan struct{}
 	flush chan chan error
 	stop  chan struct{}
@@ -207,10 +215,11 @@ func (a *Auto) Flush() error {
 	}
 }
 
-// BackupNow writes a backup now even without pending changes.
+// BackupNow writes a new backup file now, even without changes.
 func (a *Auto) BackupNow() error {
 	a.mu.Lock()
 	a.pending = true
+	a.force = true
 	if a.status.PendingSince.IsZero() {
 		a.status.PendingSince = a.cfg.Now()
 	}
@@ -362,7 +371,22 @@ func (a *Auto) write() (string, error) {
 	if info, err := os.Stat(a.cfg.Dir); err != nil || !info.IsDir() {
 		return "", fmt.Errorf("the backup folder %s is missing (is the drive connected?)", a.cfg.Dir)
 	}
-	data, err := Encrypt(a.accounts(), Target{Recipients: a.cfg.Recipients, Armor: a.cfg.Armor}, nil)
+	accts := a.accounts()
+	fingerprint, err := fingerprintAccounts(accts)
+	if err != nil {
+		return "", err
+	}
+	a.mu.Lock()
+	last := a.status.LastFile
+	unchanged := fingerprint == a.lastWritten && last != "" && !a.force
+	a.force = false
+	a.mu.Unlock()
+	if unchanged {
+		if _, err := os.Stat(filepath.Join(a.cfg.Dir, last)); err == nil {
+			return last, nil
+		}
+	}
+	data, err := Encrypt(accts, Target{Recipients: a.cfg.Recipients, Armor: a.cfg.Armor}, nil)
 	if err != nil {
 		return "", err
 	}
@@ -370,6 +394,9 @@ func (a *Auto) write() (string, error) {
 	if err := WriteAtomic(filepath.Join(a.cfg.Dir, name), data); err != nil {
 		return "", err
 	}
+	a.mu.Lock()
+	a.lastWritten = fingerprint
+	a.mu.Unlock()
 	if err := Prune(a.cfg.Dir, a.cfg.Keep); err != nil {
 		// The new backup exists; a failed prune only leaves extra files.
 		return name, nil
@@ -386,6 +413,15 @@ func (a *Auto) freeName() string {
 		}
 		name = base + "-" + strconv.Itoa(i) + ".age"
 	}
+}
+
+func fingerprintAccounts(accts []*vault.Account) ([32]byte, error) {
+	plain, err := Encode(accts, time.Time{})
+	if err != nil {
+		return [32]byte{}, err
+	}
+	defer wipe(plain)
+	return sha256.Sum256(plain), nil
 }
 
 // AutoFile is one automatic backup in a folder.

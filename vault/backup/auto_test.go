@@ -120,6 +120,14 @@ func TestAutoDebouncesAndFollowsChanges(t *testing.T) {
 	if len(o.Accounts) != len(sampleAccounts(t)) {
 		t.Errorf("the backup holds %d accounts, want every one", len(o.Accounts))
 	}
+	// A notification without a change (an unlock) adds no file.
+	a.Changed()
+	if err := a.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if files, _ := ListAuto(dir); len(files) != 1 {
+		t.Errorf("an unchanged vault made a new backup: %d files", len(files))
+	}
 }
 
 func TestAutoStatusFailingAndStale(t *testing.T) {
@@ -204,7 +212,7 @@ func TestHelperBackupWriter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	accts := manyAccounts(t, 2000) // hundreds of kilobytes: writes take a while
+	accts := manyAccounts(t, 1500) // hundreds of kilobytes: writes take a while
 	a, err := StartAuto(AutoConfig{Dir: dir, Keep: 4, Recipients: []age.Recipient{r}, Debounce: time.Millisecond}, func() []*vault.Account { return accts })
 	if err != nil {
 		t.Fatal(err)
@@ -240,7 +248,9 @@ func TestAutoBackupSurvivesSIGKILL(t *testing.T) {
 				break
 			}
 		}
-		time.Sleep(time.Duration(rand.IntN(400)+10) * time.Millisecond)
+		// Growing, jittered delays: early rounds kill the first write, later
+		// ones kill a later write part-way.
+		time.Sleep(time.Duration(10+rand.IntN(100+i*50)) * time.Millisecond)
 		cmd.Process.Signal(syscall.SIGKILL)
 		err := cmd.Wait()
 		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
