@@ -120,13 +120,12 @@ func readAegis(c *collector, data []byte, opts Options) error {
 		pos := fmt.Sprintf("entry %d", i+1)
 		var e aegisEntry
 		if err := json.Unmarshal(raw, &e); err != nil {
-			c.skip(pos, jsonProblem(err, fmt.Sprintf("db.entries[%d]", i)).Error())
+			c.skip(pos, entryProblem(err, fmt.Sprintf("db.entries[%d]", i)))
 			continue
 		}
-		pos = entryLabel(pos, e.Issuer, e.Name)
 		in, why := e.account(groups)
 		if why != "" {
-			c.skip(pos, why)
+			c.skip(entryLabel(pos, e.Issuer, e.Name), why)
 			continue
 		}
 		c.add(pos, in)
@@ -186,10 +185,10 @@ func (e *aegisEntry) account(groups map[string]string) (vault.Account, string) {
 // scrypt limits: Aegis uses N=2^15, r=8, p=1. A file may claim anything,
 // and N·r sets the memory scrypt takes (128·N·r bytes), so claims far past
 // Aegis's own are refused rather than obeyed.
-const (
-	maxScryptNR = 1 << 21 // 256 MiB
-	maxScryptP  = 16
-)
+// A variable only so that fuzzing can lower it.
+var maxScryptNR = 1 << 21 // 256 MiB
+
+const maxScryptP = 16
 
 // openAegis unwraps the master key with the first password slot that
 // accepts the password, then decrypts the database.
@@ -334,7 +333,7 @@ func ExportAegis(w io.Writer, accts []*vault.Account) error {
 	type file struct {
 		Version int `json:"version"`
 		Header  struct {
-			Slots  []aegisSlot   `json:"slots"`
+			Slots  []aegisSlot  `json:"slots"`
 			Params *aegisParams `json:"params"`
 		} `json:"header"`
 		DB db `json:"db"`

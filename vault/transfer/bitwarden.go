@@ -51,13 +51,13 @@ func readBitwarden(c *collector, data []byte) error {
 		pos := fmt.Sprintf("item %d", i+1)
 		var it bitwardenItem
 		if err := json.Unmarshal(raw, &it); err != nil {
-			c.skip(pos, jsonProblem(err, fmt.Sprintf("items[%d]", i)).Error())
+			c.skip(pos, entryProblem(err, fmt.Sprintf("items[%d]", i)))
 			continue
 		}
 		if it.Login == nil || it.Login.TOTP == nil || strings.TrimSpace(*it.Login.TOTP) == "" {
 			continue
 		}
-		pos = entryLabel(pos, it.Name, "")
+		label := entryLabel(pos, it.Name, "")
 		totp := strings.TrimSpace(*it.Login.TOTP)
 		var username, note string
 		if it.Login.Username != nil {
@@ -77,7 +77,7 @@ func readBitwarden(c *collector, data []byte) error {
 		case strings.HasPrefix(lower, "otpauth://"):
 			a, err := vault.ParseURI(totp)
 			if err != nil {
-				c.skip(pos, reason(err))
+				c.skip(label, reason(err))
 				continue
 			}
 			if a.Issuer == "" {
@@ -88,12 +88,12 @@ func readBitwarden(c *collector, data []byte) error {
 			}
 			a.Note, a.Favorite, a.Tags = note, it.Favorite, cleanTags(tags)
 			if err := a.Validate(); err != nil {
-				c.skip(pos, reason(err))
+				c.skip(label, reason(err))
 				continue
 			}
 			c.keep(a)
 		case strings.HasPrefix(lower, "otpauth-migration:"):
-			c.skip(pos, "holds a Google Authenticator export link; import that link on its own")
+			c.skip(label, "holds a Google Authenticator export link; import that link on its own")
 		default:
 			// "steam://SECRET" is how Bitwarden stores Steam Guard; anything
 			// else is a bare base32 secret for a 6-digit, 30 s TOTP.

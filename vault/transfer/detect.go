@@ -52,10 +52,10 @@ func detectJSON(text []byte) (Format, error) {
 	switch {
 	case has("header", "db"):
 		return FormatAegis, nil
-	case has("schemaVersion") && (has("services") || has("servicesEncrypted")),
+	case has("schemaVersion") && (has("services") || has("groups") || has("appOrigin")),
 		has("servicesEncrypted"), has("services", "groups", "appOrigin"):
 		return FormatTwoFAS, nil
-	case has("encrypted") && (has("items") || has("data") || has("encKeyValidation_DO_NOT_EDIT")):
+	case has("encrypted") && (has("items") || has("folders") || has("data") || has("encKeyValidation_DO_NOT_EDIT")):
 		return FormatBitwarden, nil
 	case has("tokens") && (has("tokenOrder") || isArray(top["tokens"])):
 		return FormatFreeOTPPlus, nil
@@ -144,6 +144,17 @@ func jsonProblem(err error, prefix string) error {
 		return &FieldError{Field: field, Reason: fmt.Sprintf("should be %s, not %s", kindName(typ.Type.Kind().String()), firstWord(typ.Value))}
 	}
 	return fmt.Errorf("%w: %v", ErrMalformed, err)
+}
+
+// entryProblem is jsonProblem for one entry of a list: the entry is
+// skipped, so the reason only needs the field.
+func entryProblem(err error, prefix string) string {
+	err = jsonProblem(err, prefix)
+	var fe *FieldError
+	if errors.As(err, &fe) {
+		return fmt.Sprintf("field %q %s", fe.Field, fe.Reason)
+	}
+	return strings.TrimPrefix(err.Error(), ErrMalformed.Error()+": ")
 }
 
 func kindName(k string) string {

@@ -42,13 +42,12 @@ func readFreeOTPPlus(c *collector, data []byte) error {
 		pos := fmt.Sprintf("token %d", i+1)
 		var t freeOTPToken
 		if err := json.Unmarshal(raw, &t); err != nil {
-			c.skip(pos, jsonProblem(err, fmt.Sprintf("tokens[%d]", i)).Error())
+			c.skip(pos, entryProblem(err, fmt.Sprintf("tokens[%d]", i)))
 			continue
 		}
 		in, why := t.account()
-		pos = entryLabel(pos, in.Issuer, in.Name)
 		if why != "" {
-			c.skip(pos, why)
+			c.skip(entryLabel(pos, in.Issuer, in.Name), why)
 			continue
 		}
 		c.add(pos, in)

@@ -123,7 +123,9 @@ type FieldError struct {
 	Reason string
 }
 
-func (e *FieldError) Error() string { return fmt.Sprintf("%v: field %q %s", ErrMalformed, e.Field, e.Reason) }
+func (e *FieldError) Error() string {
+	return fmt.Sprintf("%v: field %q %s", ErrMalformed, e.Field, e.Reason)
+}
 func (e *FieldError) Unwrap() error { return ErrMalformed }
 
 // Options tune an import.

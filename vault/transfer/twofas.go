@@ -79,13 +79,12 @@ func readTwoFAS(c *collector, data []byte, opts Options) error {
 		pos := fmt.Sprintf("service %d", i+1)
 		var s twofasService
 		if err := json.Unmarshal(raw, &s); err != nil {
-			c.skip(pos, jsonProblem(err, fmt.Sprintf("services[%d]", i)).Error())
+			c.skip(pos, entryProblem(err, fmt.Sprintf("services[%d]", i)))
 			continue
 		}
 		in, why := s.account(groups)
-		pos = entryLabel(pos, in.Issuer, in.Name)
 		if why != "" {
-			c.skip(pos, why)
+			c.skip(entryLabel(pos, in.Issuer, in.Name), why)
 			continue
 		}
 		c.add(pos, in)
