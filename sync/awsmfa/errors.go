@@ -176,6 +176,8 @@ func classifyCode(op, code, msg string) (kind error, guidance string) {
 			return ErrSessionCredentials, "These credentials are already a session; an MFA session must be requested with long-term access keys. Use a profile with access keys."
 		case strings.Contains(msg, "MultiFactorAuthentication"):
 			return ErrInvalidCode, "AWS did not accept the MFA code for this device. Check this computer's clock, make sure the device belongs to this user, and resync it if needed."
+		case strings.Contains(msg, "no identity-based policy allows"), strings.Contains(msg, "no permissions boundary allows"):
+			return ErrAccessDenied, "These credentials lack the permission for " + op + ". Ask an administrator, or use an administrator's profile (--profile)."
 		}
 		return ErrMFARequired, "AWS denied the request. Accounts often require MFA for everything except managing your own device: get an MFA session first (sparekey aws session --profile P) or ask an administrator for the permission."
 	case "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException":

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/sparekey/sparekey/vault"
 )
@@ -122,6 +123,23 @@ func (c *Client) record(path string, j *Journal, phase string) error {
 // retireOld runs the phases after the new device is enabled: check the new
 // device is assigned, deactivate the old one, delete it if virtual.
 func (c *Client) retireOld(ctx context.Context, v *vault.Vault, j *Journal, path string, res *ReplaceResult, sess *Session) (*ReplaceResult, error) {
+	// actor signs the removal; under the self-manage-MFA policy a user may
+	// deactivate and delete devices only with MFA present, so it switches
+	// to an MFA session from the new device when AWS asks for one.
+	actor := c
+	withMFA := func() bool {
+		if sess == nil {
+			sess = c.sessionFromNewDevice(ctx, v, j)
+		}
+		if sess == nil {
+			return false
+		}
+		if sc := c.WithSession(sess); sc != nil && actor == c {
+			actor = sc
+			return true
+		}
+		return false
+	}
 	if j.Phase == PhaseEnabled {
 		// The invariant: never deactivate the old device unless AWS lists
 		// the new one for this user.
@@ -132,13 +150,9 @@ func (c *Client) retireOld(ctx context.Context, v *vault.Vault, j *Journal, path
 		if !ok {
 			return res, c.leftover(j, "checking the new device", fmt.Errorf("AWS does not list %s for %s yet", j.NewSerial, j.UserName))
 		}
-		err = c.DeactivateDevice(ctx, j.UserName, j.OldSerial)
-		if errors.Is(err, ErrMFARequired) && sess != nil {
-			// Self-service policies allow deactivation only with MFA: use
-			// the session the new device just produced.
-			if sc := c.WithSession(sess); sc != nil {
-				err = sc.DeactivateDevice(ctx, j.UserName, j.OldSerial)
-			}
+		err = actor.DeactivateDevice(ctx, j.UserName, j.OldSerial)
+		if errors.Is(err, ErrMFARequired) && withMFA() {
+			err = actor.DeactivateDevice(ctx, j.UserName, j.OldSerial)
 		}
 		if err != nil && !errors.Is(err, ErrNoSuchEntity) {
 			return res, c.leftover(j, "DeactivateMFADevice", err)
@@ -150,7 +164,10 @@ func (c *Client) retireOld(ctx context.Context, v *vault.Vault, j *Journal, path
 	}
 	res.OldDeactivated = true
 	if TypeOfSerial(j.OldSerial) == DeviceVirtual {
-		err := c.DeleteVirtualDevice(ctx, j.OldSerial)
+		err := actor.DeleteVirtualDevice(ctx, j.OldSerial)
+		if errors.Is(err, ErrMFARequired) && withMFA() {
+			err = actor.DeleteVirtualDevice(ctx, j.OldSerial)
+		}
 		if err != nil && !errors.Is(err, ErrNoSuchEntity) {
 			return res, c.leftover(j, "DeleteVirtualMFADevice", err)
 		}
@@ -166,10 +183,31 @@ func (c *Client) retireOld(ctx context.Context, v *vault.Vault, j *Journal, path
 	return res, removeJournal(path)
 }
 
+// sessionFromNewDevice obtains an MFA session with the replacement device
+// when the caller is the journal's user signing with long-term keys.
+func (c *Client) sessionFromNewDevice(ctx context.Context, v *vault.Vault, j *Journal) *Session {
+	a, ok := HeldSeeds(v)[j.NewSerial]
+	if !ok || !c.longTermKeys(ctx) {
+		return nil
+	}
+	id, err := c.WhoAmI(ctx)
+	if err != nil || id.UserName != j.UserName {
+		return nil
+	}
+	s, err := c.NewSession(ctx, a, 15*time.Minute)
+	if err != nil {
+		return nil
+	}
+	return s
+}
+
 func (c *Client) leftover(j *Journal, step string, err error) error {
-	return &IncompleteError{Flow: "replace", Step: step, Err: err, Left: []string{fmt.Sprintf(
-		"both %s (new) and %s (old) are enabled for %s; the journal keeps the replacement at phase %q and 'sparekey aws replace --resume' finishes it",
-		j.NewSerial, j.OldSerial, j.UserName, j.Phase)}}
+	left := fmt.Sprintf("both %s (new) and %s (old) are enabled for %s", j.NewSerial, j.OldSerial, j.UserName)
+	if j.Phase == PhaseOldDeactivated {
+		left = fmt.Sprintf("the old device %s is deactivated but not deleted (unassigned); %s is %s's working device", j.OldSerial, j.NewSerial, j.UserName)
+	}
+	return &IncompleteError{Flow: "replace", Step: step, Err: err, Left: []string{
+		left + fmt.Sprintf("; the journal keeps the replacement at phase %q and 'sparekey aws replace --resume' finishes it", j.Phase)}}
 }
 
 // Resume finishes or rolls back a replacement recorded in the journal at
@@ -189,6 +227,7 @@ func (c *Client) Resume(ctx context.Context, v *vault.Vault, path string) (*Repl
 	switch j.Phase {
 	case PhaseDone:
 		return res, removeJournal(path)
+
 	case PhaseStarted:
 		// A create may have reached AWS before the crash: find it by name.
 		orphans, err := c.Orphans(ctx, v)
