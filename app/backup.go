@@ -411,6 +411,14 @@ func (a *App) StopAutoBackup() error {
 	return auto.Close()
 }
 
+// AutoBackupRunning reports whether automatic backups run in this process.
+func (a *App) AutoBackupRunning() bool {
+	rt := a.backups()
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	return rt.auto != nil
+}
+
 // BackupNow writes an automatic backup immediately and waits for it.
 func (a *App) BackupNow() error {
 	rt := a.backups()
