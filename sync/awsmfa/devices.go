@@ -197,6 +197,8 @@ func (c *Client) devicesOfUsers(ctx context.Context, names []string, progress fu
 			defer wg.Done()
 			for i := range next {
 				devs, err := c.listMFADevices(ctx, names[i])
+				// Progress is reported under the lock so callers see
+				// serialized, increasing counts.
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = err
@@ -204,11 +206,10 @@ func (c *Client) devicesOfUsers(ctx context.Context, names []string, progress fu
 				}
 				out[i] = devs
 				done++
-				d := done
-				mu.Unlock()
 				if progress != nil && err == nil {
-					progress(d, len(names))
+					progress(done, len(names))
 				}
+				mu.Unlock()
 			}
 		}()
 	}

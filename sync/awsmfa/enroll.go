@@ -153,7 +153,8 @@ type enrollHooks struct {
 
 func (c *Client) enroll(ctx context.Context, v *vault.Vault, id *Identity, user string, self bool, req EnrollRequest, hooks enrollHooks) (*EnrollResult, error) {
 	var err error
-	if req.DeviceName == "" {
+	generated := req.DeviceName == ""
+	if generated {
 		req.DeviceName = DefaultDeviceName(user)
 	}
 	if !deviceNameRE.MatchString(req.DeviceName) {
@@ -177,12 +178,27 @@ func (c *Client) enroll(ctx context.Context, v *vault.Vault, id *Identity, user 
 			Guidance: fmt.Sprintf("%s already has %d MFA devices, the most AWS allows. Remove one (sparekey aws replace, or deactivate it) first.", user, len(existing))}
 	}
 
-	created, err := c.iam.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{
-		VirtualMFADeviceName: aws.String(req.DeviceName),
-		Path:                 aws.String(req.Path),
-	})
+	var warnings []string
+	create := func() (*iam.CreateVirtualMFADeviceOutput, error) {
+		out, err := c.iam.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{
+			VirtualMFADeviceName: aws.String(req.DeviceName),
+			Path:                 aws.String(req.Path),
+		})
+		return out, classify("CreateVirtualMFADevice", err)
+	}
+	created, err := create()
+	if errors.Is(err, ErrDeviceExists) && generated {
+		// Nobody else uses Sparekey's random names: an attempt of ours
+		// that timed out was applied and the retry found it. Its seed is
+		// unknown, so delete it and start again under a fresh name.
+		stale := "arn:" + id.Partition + ":iam::" + id.Account + ":mfa" + req.Path + req.DeviceName
+		if derr := c.DeleteVirtualDevice(ctx, stale); derr != nil && !errors.Is(derr, ErrNoSuchEntity) {
+			warnings = append(warnings, fmt.Sprintf("an earlier timed-out attempt left the unassigned device %s, which could not be deleted (%v); delete it with 'sparekey aws orphans --delete'", stale, derr))
+		}
+		req.DeviceName = DefaultDeviceName(user)
+		created, err = create()
+	}
 	if err != nil {
-		err = classify("CreateVirtualMFADevice", err)
 		if errors.Is(err, ErrNetwork) || errors.Is(err, ErrServiceFailure) || errors.Is(err, ErrThrottled) {
 			// A timed-out create may have happened on the server; look for it.
 			return nil, c.incompleteCreate(ctx, req, err)
@@ -260,6 +276,7 @@ func (c *Client) enroll(ctx context.Context, v *vault.Vault, id *Identity, user 
 		Device:    Device{SerialNumber: serial, Type: DeviceVirtual, UserName: user, Assigned: true, EnableDate: c.now().UTC(), Held: true, HeldBy: acct.ID},
 		AccountID: acct.ID,
 		Label:     acct.Label(),
+		Warnings:  warnings,
 	}
 	if hooks.enabled != nil {
 		if err := hooks.enabled(); err != nil {

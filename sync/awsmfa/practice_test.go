@@ -447,3 +447,36 @@ func TestPracticeResync(t *testing.T) {
 		}
 	})
 }
+
+// appliedTwice sends the first CreateVirtualMFADevice twice and returns the
+// second answer: what the SDK's retry sees when a timed-out first attempt
+// was applied by AWS after all.
+type appliedTwice struct {
+	IAM
+	calls int
+}
+
+func (a *appliedTwice) CreateVirtualMFADevice(ctx context.Context, in *iam.CreateVirtualMFADeviceInput, o ...func(*iam.Options)) (*iam.CreateVirtualMFADeviceOutput, error) {
+	a.calls++
+	if a.calls == 1 {
+		if _, err := a.IAM.CreateVirtualMFADevice(ctx, in, o...); err != nil {
+			return nil, err
+		}
+	}
+	return a.IAM.CreateVirtualMFADevice(ctx, in, o...)
+}
+
+func TestPracticeEnrollRetriedCreate(t *testing.T) {
+	e := startPractice(t)
+	ctx := context.Background()
+	admin := e.admin(t)
+	admin.iam = &appliedTwice{IAM: admin.iam}
+	res, err := admin.Enroll(ctx, e.v, EnrollRequest{UserName: "bob"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Warnings) != 0 {
+		t.Errorf("warnings: %v", res.Warnings)
+	}
+	e.checkInvariants(t, "bob", false)
+}
