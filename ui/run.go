@@ -1,19 +1,107 @@
-// Package ui is Sparekey's desktop interface: Fyne screens only. Every
-// decision and every piece of state lives in package app; screens render it
-// and forward what the user does.
 package ui
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/widget"
+	"fyne.io/fyne/v2/layout"
 
 	"github.com/sparekey/sparekey/app"
 )
 
-// Run opens the main window and blocks until the app quits.
+// Run opens the main window and blocks until the app quits. A second launch
+// raises the running window instead (app.ListenInstance), and `sparekey
+// lock` locks it.
 func Run(fa fyne.App, core *app.App) {
-	w := fa.NewWindow("Sparekey")
-	w.SetContent(widget.NewLabel("Sparekey"))
-	w.Resize(fyne.NewSize(480, 640))
-	w.ShowAndRun()
+	stop, err := core.ListenInstance(func(cmd string) {
+		// Commands arrive on the listener's goroutine.
+		fyne.Do(func() {
+			if u := running; u != nil {
+				u.instanceCommand(cmd)
+			}
+		})
+	})
+	if errors.Is(err, os.ErrExist) {
+		fmt.Fprintln(os.Stderr, "sparekey: already running; its window was brought forward.")
+		return
+	}
+	if err != nil {
+		// Not fatal: only the single-instance guard and `sparekey lock` are lost.
+		fmt.Fprintln(os.Stderr, "sparekey: cannot listen for other launches:", err)
+	} else {
+		defer stop()
+	}
+	u := New(fa, core, Options{
+		Passphrase: app.EnvPassphrase(),
+		Trace:      os.Getenv("SPAREKEY_TRACE") == "1",
+	})
+	running = u
+	u.Run()
 }
+
+// running is the UI the instance listener talks to.
+var running *UI
+
+func (u *UI) instanceCommand(cmd string) {
+	switch cmd {
+	case app.InstanceLock:
+		u.Lock()
+	case app.InstanceShow:
+		u.win.Show()
+		u.win.RequestFocus()
+	}
+}
+
+// closeIntercept hides to the tray when asked to, else quits.
+func (u *UI) closeIntercept() {
+	s := u.core.Settings()
+	if s.Tray && s.CloseToTray && u.tray != nil && !u.quitting {
+		u.win.Hide()
+		if !u.hiddenOnce {
+			u.hiddenOnce = true
+			u.notify("Sparekey is still running", "It is in the system tray. Choose Quit there to end it.")
+		}
+		return
+	}
+	u.Quit()
+}
+
+// watchScreenLock follows the desktop's screen locker when the setting
+// asks for it.
+func (u *UI) watchScreenLock() {
+	if u.stopScreenWatch != nil {
+		u.stopScreenWatch()
+		u.stopScreenWatch = nil
+	}
+	if !u.core.Settings().LockOnScreen {
+		return
+	}
+	stop, err := app.WatchScreenLock(context.Background(), func() {
+		fyne.Do(func() {
+			if st, _ := u.core.State(); st == app.StateUnlocked {
+				u.Lock()
+			}
+		})
+	})
+	if err != nil {
+		u.screenWatchErr = err
+		return
+	}
+	u.stopScreenWatch = stop
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func atoi(s string, fallback int) int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return fallback
+	}
+	return n
+}
+
+func layoutSpacer() fyne.CanvasObject { return layout.NewSpacer() }

@@ -1,0 +1,281 @@
+package ui
+
+import (
+	"errors"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/sparekey/sparekey/vault"
+)
+
+// The screens shown before any account: first run and locked.
+
+const minPassphraseLen = 8
+
+// centered puts a column of a readable width in the middle of the window.
+func centered(objs ...fyne.CanvasObject) fyne.CanvasObject {
+	col := container.NewVBox(objs...)
+	return container.NewPadded(container.NewCenter(container.New(&maxWidth{width: 420}, col)))
+}
+
+// maxWidth lays out its children at least width wide (the centre layout
+// would otherwise squeeze wrapped labels to their narrowest).
+type maxWidth struct{ width float32 }
+
+func (m *maxWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var h float32
+	for _, o := range objs {
+		h = fyne.Max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(m.width, h)
+}
+
+func (m *maxWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func heading(text string) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameSubHeadingText
+	return l
+}
+
+func para(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// firstRunScreen creates the vault: in the keyring when it works, else
+// behind a passphrase the user chooses (asked twice).
+func (u *UI) firstRunScreen() fyne.CanvasObject {
+	path := u.core.Paths().Vault
+	intro := para("Sparekey keeps the secrets behind your two-factor codes in an encrypted vault on this computer:\n" + path)
+	problem := para("")
+	problem.Importance = widget.DangerImportance
+	problem.Hide()
+	progress := widget.NewProgressBarInfinite()
+	progress.Stop()
+	progress.Hide()
+
+	pass1 := widget.NewPasswordEntry()
+	pass1.SetPlaceHolder("New passphrase (at least 8 characters)")
+	pass2 := widget.NewPasswordEntry()
+	pass2.SetPlaceHolder("The same passphrase again")
+	passHint := para("Nobody can recover this passphrase for you. Write it down somewhere safe; without it the vault (and its backups made with it) cannot be opened.")
+	passHint.Importance = widget.LowImportance
+
+	var createKeyring, createPass *widget.Button
+	busy := func(on bool) {
+		if on {
+			progress.Show()
+			progress.Start()
+			createKeyring.Disable()
+			createPass.Disable()
+		} else {
+			progress.Stop()
+			progress.Hide()
+			createKeyring.Enable()
+			createPass.Enable()
+		}
+	}
+	passBox := container.NewVBox(widget.NewSeparator(), heading("Protect it with a passphrase"), pass1, pass2, passHint)
+	createPass = widget.NewButtonWithIcon("Create the vault with this passphrase", theme.ConfirmIcon(), nil)
+	createPass.Importance = widget.HighImportance
+	passBox.Add(createPass)
+	passBox.Hide()
+
+	createKeyring = widget.NewButtonWithIcon("Create the vault", theme.ConfirmIcon(), func() {
+		problem.Hide()
+		busy(true)
+		u.createVault(nil, func(err error) {
+			busy(false)
+			if err == nil {
+				return
+			}
+			problem.SetText(errorText(err))
+			problem.Show()
+			if errors.Is(err, vault.ErrKeyringUnavailable) || errors.Is(err, vault.ErrKeyringTimeout) {
+				passBox.Show()
+				u.win.Canvas().Focus(pass1)
+			}
+		})
+	})
+	createKeyring.Importance = widget.HighImportance
+	usePass := widget.NewButton("Use a passphrase instead", func() {
+		passBox.Show()
+		u.win.Canvas().Focus(pass1)
+	})
+	usePass.Importance = widget.LowImportance
+
+	createPass.OnTapped = func() {
+		p1, p2 := pass1.Text, pass2.Text
+		switch {
+		case len([]rune(p1)) < minPassphraseLen:
+			problem.SetText("Choose a passphrase of at least 8 characters; a few unrelated words are easy to type and hard to guess.")
+		case p1 != p2:
+			problem.SetText("The two passphrases differ. Type the same one twice; nothing was created.")
+		default:
+			problem.Hide()
+			busy(true)
+			u.createVault(func() ([]byte, error) { return []byte(p1), nil }, func(err error) {
+				busy(false)
+				if err != nil {
+					problem.SetText(errorText(err))
+					problem.Show()
+					return
+				}
+				pass1.SetText("")
+				pass2.SetText("")
+			})
+			return
+		}
+		problem.Show()
+	}
+	pass2.OnSubmitted = func(string) { createPass.OnTapped() }
+
+	return container.NewVScroll(centered(
+		heading("Welcome to Sparekey"),
+		intro,
+		para("Its key will be kept in your system keyring, so the vault opens when you log in. After that, add your first account: scan the QR code a website shows, paste its otpauth link, or import an export from another authenticator app."),
+		container.NewHBox(createKeyring, usePass),
+		progress,
+		problem,
+		passBox,
+	))
+}
+
+// unlockScreen opens a locked vault: a passphrase form, or for a keyring
+// vault a retry button and the keyring's state when it is why the vault
+// stays locked.
+func (u *UI) unlockScreen(mode vault.Mode) fyne.CanvasObject {
+	problem := para("")
+	problem.Importance = widget.DangerImportance
+	problem.Hide()
+	progress := widget.NewProgressBarInfinite()
+	progress.Stop()
+	progress.Hide()
+	busy := func(on bool) {
+		if on {
+			progress.Show()
+			progress.Start()
+		} else {
+			progress.Stop()
+			progress.Hide()
+		}
+	}
+	path := para("Vault: " + u.core.Paths().Vault)
+	path.Importance = widget.LowImportance
+	icon := widget.NewIcon(theme.NewThemedResource(lockIcon))
+
+	if mode == vault.ModeKeyring {
+		var retry *widget.Button
+		try := func() {
+			problem.Hide()
+			busy(true)
+			retry.Disable()
+			u.unlock(nil, func(err error) {
+				busy(false)
+				retry.Enable()
+				if err != nil {
+					problem.SetText("The system keyring did not give the vault's key. " + errorText(err))
+					problem.Show()
+				}
+			})
+		}
+		retry = widget.NewButtonWithIcon("Unlock", theme.LoginIcon(), try)
+		retry.Importance = widget.HighImportance
+		// The keyring usually answers without asking anything: try at once
+		// unless this screen follows an explicit lock.
+		if !u.lockedByUser() {
+			fyne.Do(try)
+		}
+		return centered(
+			container.NewCenter(icon),
+			heading("Sparekey is locked"),
+			para("This vault's key is kept in the system keyring."),
+			retry, progress, problem, path,
+		)
+	}
+
+	pass := widget.NewPasswordEntry()
+	pass.SetPlaceHolder("Passphrase")
+	var unlock *widget.Button
+	submit := func() {
+		if pass.Text == "" {
+			problem.SetText("Enter the vault's passphrase.")
+			problem.Show()
+			return
+		}
+		problem.Importance = widget.MediumImportance
+		problem.SetText("Unlocking…")
+		problem.Show()
+		busy(true)
+		unlock.Disable()
+		pass.Disable()
+		p := pass.Text
+		u.unlock(func() ([]byte, error) { return []byte(p), nil }, func(err error) {
+			busy(false)
+			unlock.Enable()
+			pass.Enable()
+			problem.Importance = widget.DangerImportance
+			problem.Hide()
+			if err != nil {
+				problem.SetText(errorText(err))
+				problem.Show()
+				pass.SetText("")
+				u.win.Canvas().Focus(pass)
+				return
+			}
+			pass.SetText("")
+		})
+	}
+	unlock = widget.NewButtonWithIcon("Unlock", theme.LoginIcon(), submit)
+	unlock.Importance = widget.HighImportance
+	pass.OnSubmitted = func(string) { submit() }
+
+	content := centered(
+		container.NewCenter(icon),
+		heading("Sparekey is locked"),
+		para("Enter the passphrase that protects this vault."),
+		pass, unlock, progress, problem, path,
+	)
+	if u.opts.Passphrase != nil && !u.lockedByUser() {
+		// Unattended unlock (SPAREKEY_PASSPHRASE_FILE): once, at start.
+		envPass := u.opts.Passphrase
+		u.opts.Passphrase = nil
+		busy(true)
+		pass.Disable()
+		unlock.Disable()
+		problem.Importance = widget.MediumImportance
+		problem.SetText("Unlocking with the passphrase from SPAREKEY_PASSPHRASE_FILE…")
+		problem.Show()
+		u.unlock(envPass, func(err error) {
+			busy(false)
+			pass.Enable()
+			unlock.Enable()
+			problem.Importance = widget.DangerImportance
+			problem.Hide()
+			if err != nil {
+				problem.SetText("The passphrase from SPAREKEY_PASSPHRASE_FILE did not open the vault. " + errorText(err))
+				problem.Show()
+			}
+		})
+	} else {
+		fyne.Do(func() { u.win.Canvas().Focus(pass) })
+	}
+	return content
+}
+
+// lockedByUser reports whether the vault was open before in this run; a
+// keyring vault then waits for a click instead of reopening by itself.
+func (u *UI) lockedByUser() bool { return u.everUnlocked }
+
+var _ = layout.NewSpacer

@@ -1,0 +1,335 @@
+package ui
+
+import (
+	"image/color"
+	"strconv"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/sparekey/sparekey/vault"
+)
+
+// accountRow is one account in the list: countdown, issuer and name, the
+// code grouped for reading, and the row's actions. It is recycled by the
+// list; bind points it at another account.
+type accountRow struct {
+	widget.BaseWidget
+	m *mainScreen
+
+	id      int
+	acct    *vault.Account
+	code    string // ungrouped, as last drawn
+	next    string
+	hovered bool
+
+	bg      *canvas.Rectangle
+	ring    *countdown
+	issuer  *widget.Label
+	name    *widget.Label
+	fav     *widget.Icon
+	codeTxt *canvas.Text
+	nextTxt *canvas.Text
+	hotp    *widget.Button
+	menu    *widget.Button
+}
+
+func newAccountRow(m *mainScreen) *accountRow {
+	r := &accountRow{m: m, id: -1}
+	r.bg = canvas.NewRectangle(color.Transparent)
+	r.bg.CornerRadius = theme.InputRadiusSize()
+	r.ring = newCountdown()
+	r.issuer = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	r.issuer.Truncation = fyne.TextTruncateEllipsis
+	r.name = widget.NewLabel("")
+	r.name.Truncation = fyne.TextTruncateEllipsis
+	r.name.Importance = widget.LowImportance
+	r.name.SizeName = theme.SizeNameCaptionText
+	r.fav = widget.NewIcon(theme.NewPrimaryThemedResource(starIcon))
+	r.fav.Hide()
+	r.codeTxt = canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	r.codeTxt.TextStyle = fyne.TextStyle{Monospace: true, Bold: true}
+	r.codeTxt.TextSize = theme.TextSize() * 1.75
+	r.codeTxt.Alignment = fyne.TextAlignTrailing
+	r.nextTxt = canvas.NewText("", theme.Color(theme.ColorNamePlaceHolder))
+	r.nextTxt.TextStyle = fyne.TextStyle{Monospace: true}
+	r.nextTxt.TextSize = theme.CaptionTextSize()
+	r.nextTxt.Alignment = fyne.TextAlignTrailing
+	r.hotp = widget.NewButtonWithIcon("", theme.MediaSkipNextIcon(), func() {
+		if r.acct != nil {
+			r.m.u.activity()
+			r.m.setCurrent(r.id)
+			r.m.issueHOTP(r.acct)
+		}
+	})
+	r.hotp.Importance = widget.LowImportance
+	r.hotp.Hide()
+	r.menu = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), func() { r.showMenu(nil) })
+	r.menu.Importance = widget.LowImportance
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *accountRow) CreateRenderer() fyne.WidgetRenderer {
+	titles := container.New(layout.NewCustomPaddedVBoxLayout(-theme.Padding()*2), container.NewBorder(nil, nil, r.fav, nil, r.issuer), r.name)
+	codes := container.New(layout.NewCustomPaddedVBoxLayout(0), layout.NewSpacer(), r.codeTxt, r.nextTxt, layout.NewSpacer())
+	right := container.NewHBox(codes, r.hotp, r.menu)
+	row := container.NewBorder(nil, nil, container.NewCenter(r.ring), right, titles)
+	return widget.NewSimpleRenderer(container.NewStack(r.bg, container.NewPadded(row)))
+}
+
+// bind shows account i of the list.
+func (r *accountRow) bind(i int, now time.Time) {
+	r.id = i
+	e := r.m.list.Entry(i, now)
+	r.acct = e.Account
+	if r.acct == nil {
+		return
+	}
+	a := r.acct
+	issuer, name := a.Issuer, a.Name
+	if issuer == "" {
+		issuer, name = a.Name, ""
+	}
+	r.issuer.SetText(issuer)
+	if name == "" && len(a.Tags) > 0 {
+		name = "#" + a.Tags[0]
+	}
+	r.name.SetText(name)
+	if a.Favorite {
+		r.fav.Show()
+	} else {
+		r.fav.Hide()
+	}
+	if a.Kind == vault.KindHOTP {
+		r.hotp.Show()
+		r.ring.counter()
+	} else {
+		r.hotp.Hide()
+	}
+	r.code, r.next = "", ""
+	r.show(e.Code, e.Next, e.Remaining, e.Period, e.Err != nil)
+	r.updateHighlight()
+}
+
+// tick advances the countdown, and the code when its period ended.
+func (r *accountRow) tick(now time.Time) {
+	if r.acct == nil || r.id < 0 || r.acct.Kind == vault.KindHOTP {
+		return
+	}
+	e := r.m.list.Entry(r.id, now)
+	if e.Account == nil || e.Account.ID != r.acct.ID {
+		return // the list moved on; the next bind fixes this row
+	}
+	r.show(e.Code, e.Next, e.Remaining, e.Period, e.Err != nil)
+}
+
+func (r *accountRow) show(code, next string, remaining time.Duration, period int, broken bool) {
+	if broken {
+		code, next = "", ""
+	}
+	if code != r.code || r.codeTxt.Text == "" {
+		r.code = code
+		switch {
+		case broken:
+			r.codeTxt.Text = "error"
+			r.codeTxt.Color = theme.Color(theme.ColorNameError)
+		case code == "" && r.acct.Kind == vault.KindHOTP:
+			r.codeTxt.Text = "··· ···"
+			r.codeTxt.Color = theme.Color(theme.ColorNamePlaceHolder)
+		default:
+			r.codeTxt.Text = vault.GroupCode(code)
+			r.codeTxt.Color = theme.Color(theme.ColorNameForeground)
+		}
+		r.codeTxt.Refresh()
+	}
+	if next != r.next || r.nextTxt.Text == "" {
+		r.next = next
+		r.updateNext()
+	}
+	if r.acct.Kind != vault.KindHOTP {
+		r.ring.set(remaining, period)
+	}
+}
+
+func (r *accountRow) updateNext() {
+	text := ""
+	switch {
+	case r.acct == nil:
+	case r.acct.Kind == vault.KindHOTP:
+		text = "counter " + strconv.FormatUint(r.acct.Counter, 10)
+	case r.next != "" && (r.hovered || r.m.u.core.Settings().ShowNextCode):
+		text = "next " + vault.GroupCode(r.next)
+	}
+	if r.nextTxt.Text != text {
+		r.nextTxt.Text = text
+		r.nextTxt.Refresh()
+	}
+}
+
+func (r *accountRow) updateHighlight() {
+	var c color.Color = color.Transparent
+	switch {
+	case r.hovered:
+		c = theme.Color(theme.ColorNameHover)
+	case r.id == r.m.current && r.m.cursorShown():
+		c = theme.Color(theme.ColorNameSelection)
+	}
+	if r.bg.FillColor != c {
+		r.bg.FillColor = c
+		r.bg.Refresh()
+	}
+}
+
+// MouseIn shows the next code while the pointer is over the row.
+func (r *accountRow) MouseIn(*desktop.MouseEvent) {
+	r.hovered = true
+	r.m.u.activity()
+	r.updateNext()
+	r.updateHighlight()
+}
+
+func (r *accountRow) MouseMoved(*desktop.MouseEvent) { r.m.u.activity() }
+
+func (r *accountRow) MouseOut() {
+	r.hovered = false
+	r.updateNext()
+	r.updateHighlight()
+}
+
+// TappedSecondary opens the row's menu where the pointer is.
+func (r *accountRow) TappedSecondary(e *fyne.PointEvent) { r.showMenu(e) }
+
+func (r *accountRow) showMenu(at *fyne.PointEvent) {
+	if r.acct == nil {
+		return
+	}
+	r.m.u.activity()
+	r.m.setCurrent(r.id)
+	a, i := r.acct, r.id
+	items := []*fyne.MenuItem{
+		fyne.NewMenuItemWithIcon("Copy code", theme.ContentCopyIcon(), func() { r.m.copyRow(i) }),
+	}
+	if a.Kind != vault.KindHOTP {
+		items = append(items, fyne.NewMenuItem("Copy next code", func() { r.m.copyNext(i) }))
+	} else {
+		items = append(items, fyne.NewMenuItemWithIcon("Issue the next code", theme.MediaSkipNextIcon(), func() { r.m.issueHOTP(a) }))
+	}
+	favLabel := "Pin to the top (favourite)"
+	if a.Favorite {
+		favLabel = "Unpin (remove from favourites)"
+	}
+	items = append(items,
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItemWithIcon(favLabel, theme.NewThemedResource(starIcon), func() { r.m.toggleFavorite(a) }),
+		fyne.NewMenuItemWithIcon("Edit…", theme.DocumentCreateIcon(), func() { r.m.u.showEditDialog(a) }),
+		fyne.NewMenuItemWithIcon("Show as QR code…", theme.NewThemedResource(qrIcon), func() { r.m.u.showQRDialog(a) }),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItemWithIcon("Delete…", theme.DeleteIcon(), func() { r.m.u.confirmDelete(a) }),
+	)
+	menu := fyne.NewMenu("", items...)
+	c := r.m.u.win.Canvas()
+	var pos fyne.Position
+	if at != nil {
+		pos = at.AbsolutePosition
+	} else {
+		pos = fyne.CurrentApp().Driver().AbsolutePositionForObject(r.menu).Add(fyne.NewPos(0, r.menu.Size().Height))
+	}
+	widget.ShowPopUpMenuAtPosition(menu, c, pos)
+}
+
+// countdown is a ring that empties as the code's period runs out, with the
+// seconds left in its middle.
+type countdown struct {
+	widget.BaseWidget
+	remaining time.Duration
+	period    int
+
+	track, arc *canvas.Arc
+	secs       *canvas.Text
+}
+
+func newCountdown() *countdown {
+	c := &countdown{}
+	c.track = canvas.NewArc(0, 360, 0.78, theme.Color(theme.ColorNameSeparator))
+	c.arc = canvas.NewArc(0, 360, 0.78, theme.Color(theme.ColorNamePrimary))
+	c.secs = canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	c.secs.TextSize = theme.CaptionTextSize()
+	c.secs.Alignment = fyne.TextAlignCenter
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+const ringSize = 34
+
+func (c *countdown) MinSize() fyne.Size { return fyne.NewSize(ringSize, ringSize) }
+
+func (c *countdown) CreateRenderer() fyne.WidgetRenderer {
+	return &countdownRenderer{c: c}
+}
+
+// counter shows the ring of a counter-based account: no time runs out.
+func (c *countdown) counter() {
+	c.remaining, c.period = 0, -1
+	c.arc.EndAngle = 0
+	c.arc.Refresh()
+	c.secs.Text = "#"
+	c.secs.Refresh()
+}
+
+// set shows the time left; it repaints only when the second shown changes.
+func (c *countdown) set(remaining time.Duration, period int) {
+	if period <= 0 {
+		period = vault.DefaultPeriod
+	}
+	secs := int((remaining + time.Second - 1) / time.Second)
+	if secs == int((c.remaining+time.Second-1)/time.Second) && period == c.period && c.secs.Text != "" {
+		return
+	}
+	c.remaining, c.period = remaining, period
+	c.secs.Text = strconv.Itoa(secs)
+	frac := float32(remaining) / float32(time.Duration(period)*time.Second)
+	c.arc.EndAngle = 360 * min(max(frac, 0), 1)
+	col := theme.Color(theme.ColorNamePrimary)
+	if secs <= 5 {
+		col = theme.Color(theme.ColorNameError)
+	}
+	c.arc.FillColor = col
+	c.arc.Refresh()
+	c.secs.Refresh()
+}
+
+type countdownRenderer struct{ c *countdown }
+
+func (r *countdownRenderer) Layout(size fyne.Size) {
+	d := fyne.Min(size.Width, size.Height)
+	pos := fyne.NewPos((size.Width-d)/2, (size.Height-d)/2)
+	for _, a := range []*canvas.Arc{r.c.track, r.c.arc} {
+		a.Move(pos)
+		a.Resize(fyne.NewSize(d, d))
+	}
+	// The full width with centred text: the number's width changes every
+	// second and must not need a new layout.
+	th := r.c.secs.MinSize().Height
+	r.c.secs.Move(fyne.NewPos(0, (size.Height-th)/2))
+	r.c.secs.Resize(fyne.NewSize(size.Width, th))
+}
+
+func (r *countdownRenderer) MinSize() fyne.Size { return r.c.MinSize() }
+func (r *countdownRenderer) Refresh() {
+	r.c.track.FillColor = theme.Color(theme.ColorNameSeparator)
+	r.c.secs.Color = theme.Color(theme.ColorNameForeground)
+	r.c.track.Refresh()
+	r.c.arc.Refresh()
+	r.c.secs.Refresh()
+}
+func (r *countdownRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.c.track, r.c.arc, r.c.secs}
+}
+func (r *countdownRenderer) Destroy() {}

@@ -1,0 +1,304 @@
+// Package ui is Sparekey's desktop interface: Fyne screens only. Every
+// decision and every piece of state that outlives a screen lives in package
+// app; screens render it and forward what the user does.
+//
+// # Threads
+//
+// Everything here runs on Fyne's UI goroutine except the slow calls: keyring
+// access (bounded at a few seconds) and the passphrase KDF (about a second)
+// run in goroutines and come back through fyne.Do. A ticker goroutine asks
+// for one repaint per second; it refreshes only the rows on screen, and a
+// row regenerates its code only when its period has changed (app.CodeList).
+//
+// # Screens
+//
+// The window shows one of three screens, following app.App.State: first run
+// (create the vault), locked (unlock), and the account list. Dialogs (add,
+// edit, show as QR, settings) open over the list.
+package ui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+
+	"github.com/sparekey/sparekey/app"
+	"github.com/sparekey/sparekey/vault"
+)
+
+// Options adjust a UI for tests and special launches.
+type Options struct {
+	// AfterFunc schedules delayed work (clipboard clearing, undo expiry,
+	// auto-lock); nil means real timers whose callbacks run on the UI
+	// goroutine. Tests pass a fake clock.
+	AfterFunc app.AfterFunc
+	// Now is the clock for idle time (nil: time.Now). Codes follow the
+	// app's clock (app.Options.Now).
+	Now func() time.Time
+	// NoTicker stops the per-second refresh goroutine; tests call Tick.
+	NoTicker bool
+	// Clipboard replaces the app's clipboard (nil: fa.Clipboard()).
+	Clipboard fyne.Clipboard
+	// Passphrase, when set, unlocks a passphrase vault without asking
+	// (SPAREKEY_PASSPHRASE_FILE; see app.EnvPassphrase).
+	Passphrase func() ([]byte, error)
+	// Trace prints startup milestones to stderr (SPAREKEY_TRACE=1; used by
+	// packaging/bench-ui.sh).
+	Trace bool
+}
+
+// UI is the desktop app's window and everything it opened.
+type UI struct {
+	fa   fyne.App
+	core *app.App
+	win  fyne.Window
+	opts Options
+	clip *app.ClipboardGuard
+
+	body   *fyne.Container // the current screen
+	status *statusBar
+	main   *mainScreen // nil unless the list is showing
+	state  app.VaultState
+
+	started    time.Time
+	tracedDraw bool
+	quitting   bool
+	stopTicker chan struct{}
+	idle       *app.IdleTimer
+	tray       *trayMenu
+	adding     *addDialog
+
+	everUnlocked    bool
+	hiddenOnce      bool
+	stopScreenWatch func()
+	screenWatchErr  error
+}
+
+// New builds the window for core; Show or Run displays it.
+func New(fa fyne.App, core *app.App, opts Options) *UI {
+	u := &UI{fa: fa, core: core, opts: opts, started: time.Now(), state: -1}
+	if u.opts.AfterFunc == nil {
+		u.opts.AfterFunc = func(d time.Duration, f func()) func() bool {
+			return time.AfterFunc(d, func() { fyne.Do(f) }).Stop
+		}
+	}
+	cb := opts.Clipboard
+	if cb == nil {
+		cb = fa.Clipboard()
+	}
+	u.clip = app.NewClipboardGuard(cb, u.opts.AfterFunc)
+	u.win = fa.NewWindow("Sparekey")
+	u.status = newStatusBar(u.opts.AfterFunc)
+	u.body = container.NewStack()
+	u.win.SetContent(container.NewBorder(nil, u.status, nil, nil, u.body))
+	u.win.Resize(fyne.NewSize(520, 680))
+	u.applyTheme()
+	u.win.SetIcon(u.icon())
+	u.win.SetCloseIntercept(u.closeIntercept)
+	u.installShortcuts()
+	u.idle = app.NewIdleTimer(u.opts.Now, u.opts.AfterFunc, u.autoLock)
+
+	core.OnLock(func() { fyne.Do(u.locked) })
+	core.OnChange(func() { fyne.Do(u.accountsChanged) })
+	u.showState()
+	return u
+}
+
+// Window is the main window.
+func (u *UI) Window() fyne.Window { return u.win }
+
+// Run shows the window and blocks until the app quits.
+func (u *UI) Run() {
+	if !u.opts.NoTicker {
+		u.startTicker()
+	}
+	u.watchScreenLock()
+	u.win.ShowAndRun()
+	u.shutdown()
+}
+
+func (u *UI) shutdown() {
+	if u.stopTicker != nil {
+		close(u.stopTicker)
+		u.stopTicker = nil
+	}
+	if u.stopScreenWatch != nil {
+		u.stopScreenWatch()
+		u.stopScreenWatch = nil
+	}
+	u.clip.ClearNow()
+}
+
+// startTicker asks for a refresh at every second boundary, so countdowns
+// tick with the wall clock and a code changes the moment its period ends.
+func (u *UI) startTicker() {
+	stop := make(chan struct{})
+	u.stopTicker = stop
+	go func() {
+		for {
+			now := time.Now()
+			wait := now.Truncate(time.Second).Add(time.Second).Sub(now)
+			select {
+			case <-stop:
+				return
+			case <-time.After(wait):
+				fyne.Do(u.Tick)
+			}
+		}
+	}()
+}
+
+// Tick refreshes what changes with time: the visible rows' codes and
+// countdowns.
+func (u *UI) Tick() {
+	if u.main != nil {
+		u.main.tick()
+	}
+}
+
+func (u *UI) trace(what string) {
+	if u.opts.Trace {
+		fmt.Fprintf(os.Stderr, "sparekey-trace %s %d\n", what, time.Now().UnixNano())
+	}
+}
+
+// showState puts up the screen the vault's state calls for.
+func (u *UI) showState() {
+	state, mode := u.core.State()
+	if state == u.state && state == app.StateUnlocked && u.main != nil {
+		return
+	}
+	u.state = state
+	switch state {
+	case app.StateMissing:
+		u.setScreen(u.firstRunScreen())
+	case app.StateLocked:
+		u.setScreen(u.unlockScreen(mode))
+	case app.StateUnlocked:
+		u.everUnlocked = true
+		u.main = newMainScreen(u)
+		u.setScreen(u.main.content)
+		u.main.focusSearch()
+		u.idle.Reset(u.core.Settings().AutoLock.Std())
+		u.trace("list-shown")
+	}
+	u.refreshTray()
+}
+
+func (u *UI) setScreen(o fyne.CanvasObject) {
+	if u.main != nil && (u.state != app.StateUnlocked || o != u.main.content) {
+		u.main = nil
+	}
+	u.body.Objects = []fyne.CanvasObject{o}
+	u.body.Refresh()
+}
+
+// locked runs after core.Lock, whatever asked for it.
+func (u *UI) locked() {
+	u.clip.ClearNow()
+	u.idle.Stop()
+	u.main = nil
+	u.state = -1
+	u.showState()
+}
+
+func (u *UI) accountsChanged() {
+	if u.main != nil {
+		u.main.reload()
+	} else {
+		u.showState()
+	}
+	u.refreshTray()
+}
+
+// Lock locks the vault (the screen follows through OnLock).
+func (u *UI) Lock() { u.core.Lock() }
+
+func (u *UI) autoLock() {
+	if st, _ := u.core.State(); st != app.StateUnlocked {
+		return
+	}
+	u.core.Lock()
+	if u.core.Settings().Notifications {
+		u.fa.SendNotification(fyne.NewNotification("Sparekey locked", "Locked after a period without use."))
+	}
+}
+
+// activity tells the idle timer the user is here.
+func (u *UI) activity() {
+	if u.state == app.StateUnlocked {
+		u.idle.Touch()
+	}
+}
+
+// copyCode puts a code on the clipboard and says for how long.
+func (u *UI) copyCode(label, code string) {
+	if code == "" {
+		return
+	}
+	delay := u.core.Settings().ClipboardClear.Std()
+	u.clip.Copy(code, delay)
+	msg := "Copied the code for " + label
+	if delay > 0 {
+		msg += fmt.Sprintf(" · clears from the clipboard in %s", shortDuration(delay))
+	}
+	u.status.show(msg, 4*time.Second)
+}
+
+// unlock runs in a goroutine; done runs on the UI goroutine.
+func (u *UI) unlock(pass func() ([]byte, error), done func(error)) {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		err := u.core.Unlock(ctx, pass)
+		fyne.Do(func() {
+			done(err)
+			if err == nil {
+				u.showState()
+			}
+		})
+	}()
+}
+
+func (u *UI) createVault(pass func() ([]byte, error), done func(error)) {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		err := u.core.CreateVault(ctx, pass)
+		fyne.Do(func() {
+			done(err)
+			if err == nil {
+				u.showState()
+			}
+		})
+	}()
+}
+
+func shortDuration(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "never"
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", int(d/time.Second))
+	case d < time.Hour && d%time.Minute == 0:
+		return fmt.Sprintf("%d min", int(d/time.Minute))
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%d h", int(d/time.Hour))
+	}
+	return d.String()
+}
+
+// errorText is the sentence shown for err.
+func errorText(err error) string { return app.Explain(err) }
+
+// modeName is how a vault's protection is described to people.
+func modeName(m vault.Mode) string {
+	if m == vault.ModePassphrase {
+		return "a passphrase"
+	}
+	return "the system keyring"
+}
