@@ -34,6 +34,7 @@ existing ones are never overwritten. Entries that cannot be read are listed
 with the reason, and a Google Authenticator export spread over several QR
 codes is checked for missing codes (give all its pictures at once).`,
 		Example: `  sparekey import aegis-export.json
+  pbpaste | sparekey import -
   sparekey import --password-file pw.txt 2fas-backup.2fas
   sparekey import --dry-run google-1.png google-2.png google-3.png`,
 		Args: cobra.MinimumNArgs(1),
@@ -51,7 +52,12 @@ codes is checked for missing codes (give all its pictures at once).`,
 			if err != nil {
 				return err
 			}
-			p, err := a.PreviewImportFiles(files, password)
+			var p *app.ImportPreview
+			if len(files) == 1 && files[0] == "-" {
+				p, err = previewStdin(e, a, password)
+			} else {
+				p, err = a.PreviewImportFiles(files, password)
+			}
 			if err != nil {
 				return errors.New(app.ExplainImport(err))
 			}
@@ -104,6 +110,16 @@ codes is checked for missing codes (give all its pictures at once).`,
 	f.BoolVar(&dryRun, "dry-run", false, "show what would be imported and change nothing")
 	f.BoolVarP(&yes, "yes", "y", false, "add the new accounts without asking")
 	return cmd
+}
+
+// previewStdin reads an export from standard input ("sparekey import -"),
+// for links copied to the clipboard.
+func previewStdin(e *Env, a *app.App, password app.ImportPasswordFunc) (*app.ImportPreview, error) {
+	data, err := io.ReadAll(io.LimitReader(e.In, transfer.MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read standard input: %w", err)
+	}
+	return a.PreviewImportData("standard input", data, password)
 }
 
 func plural(n int) string {

@@ -207,3 +207,12 @@ func TestExportCommand(t *testing.T) {
 		t.Errorf("QR picture mode %v %v", st.Mode(), err)
 	}
 }
+
+func TestImportCommandFromStdin(t *testing.T) {
+	te := newTransferEnv(t)
+	te.e.In = strings.NewReader("otpauth://totp/Piped:me?secret=JBSWY3DPEHPK3PXP\nnot a link\n")
+	stdout, stderr, code := te.run("import", "--yes", "-")
+	if code != 0 || !strings.Contains(stdout, "1 added") || !strings.Contains(stderr, "standard input: line 2: is not an otpauth:// link") {
+		t.Fatalf("code %d\n%s\n%s", code, stdout, stderr)
+	}
+}

@@ -206,3 +206,35 @@ func ExampleDecodeFile() {
 		fmt.Println(t) // otpauth://… links, one per code found
 	}
 }
+
+// BenchmarkDecodeScreenshot reads the QR code off a 1280x800 screenshot,
+// what "scan the screen" does.
+func BenchmarkDecodeScreenshot(b *testing.B) {
+	data, err := os.ReadFile(testenv.Fixture(b, "screenshot_with_qr.png"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if texts, err := qr.DecodeImage(img); err != nil || len(texts) != 1 {
+			b.Fatal(texts, err)
+		}
+	}
+}
+
+// BenchmarkDecodeNoCode is the worst case: a screenshot without any code,
+// where every reader and both rescales are tried.
+func BenchmarkDecodeNoCode(b *testing.B) {
+	img := image.NewGray(image.Rect(0, 0, 1280, 800))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7 % 251)
+	}
+	for b.Loop() {
+		if _, err := qr.DecodeImage(img); !errors.Is(err, qr.ErrNoQRCode) {
+			b.Fatal(err)
+		}
+	}
+}
