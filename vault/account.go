@@ -120,6 +120,13 @@ func NormalizeSecret(s string) (string, error) {
 	if s == "" {
 		return "", fieldErr(ErrInvalidSecret, "secret", "is empty")
 	}
+	// encoding/base32 silently drops a dangling group of 1, 3 or 6
+	// characters (no byte count encodes to those lengths), which would turn
+	// a mistyped secret into a shorter, wrong key: refuse it instead.
+	switch len(s) % 8 {
+	case 1, 3, 6:
+		return "", fieldErr(ErrInvalidSecret, "secret", "is not valid base32: %d characters cannot encode a key (a character is probably missing or extra)", len(s))
+	}
 	raw, err := secretEncoding.DecodeString(s)
 	if err != nil {
 		var corrupt base32.CorruptInputError

@@ -1,9 +1,9 @@
 package vault
 
 import (
-	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/zalando/go-keyring"
@@ -42,39 +42,84 @@ type SystemKeyring struct {
 // DefaultKeyringTimeout bounds each keyring call.
 const DefaultKeyringTimeout = 4 * time.Second
 
-func (k SystemKeyring) Get(name string) (string, error) {
-	var out string
-	err := k.bounded(func() (err error) {
-		out, err = keyring.Get(KeyringService, name)
-		return err
-	})
-	return out, err
+func (k SystemKeyring) bounded() BoundedKeyring {
+	return BoundedKeyring{Keyring: osKeyring{}, Timeout: k.Timeout}
 }
 
-func (k SystemKeyring) Set(name, secret string) error {
-	return k.bounded(func() error { return keyring.Set(KeyringService, name, secret) })
+func (k SystemKeyring) Get(name string) (string, error) { return k.bounded().Get(name) }
+func (k SystemKeyring) Set(name, secret string) error   { return k.bounded().Set(name, secret) }
+func (k SystemKeyring) Delete(name string) error        { return k.bounded().Delete(name) }
+
+// osKeyring is go-keyring with its errors sorted into ours, unbounded.
+type osKeyring struct{}
+
+func (osKeyring) Get(name string) (string, error) {
+	s, err := keyring.Get(KeyringService, name)
+	return s, classifyKeyringError(err)
 }
 
-func (k SystemKeyring) Delete(name string) error {
-	return k.bounded(func() error { return keyring.Delete(KeyringService, name) })
+func (osKeyring) Set(name, secret string) error {
+	return classifyKeyringError(keyring.Set(KeyringService, name, secret))
 }
 
-func (k SystemKeyring) bounded(call func() error) error {
-	timeout := k.Timeout
+func (osKeyring) Delete(name string) error {
+	return classifyKeyringError(keyring.Delete(KeyringService, name))
+}
+
+// BoundedKeyring gives up on a call to Keyring (nil: the OS keyring) that
+// has not answered within Timeout, with an error wrapping both
+// ErrKeyringUnavailable and ErrKeyringTimeout. SystemKeyring is built on it;
+// it can wrap any Keyring that may block.
+type BoundedKeyring struct {
+	Keyring Keyring
+	Timeout time.Duration // 0 means DefaultKeyringTimeout
+}
+
+func (k BoundedKeyring) inner() Keyring {
+	if k.Keyring == nil {
+		return osKeyring{}
+	}
+	return k.Keyring
+}
+
+func (k BoundedKeyring) Get(name string) (string, error) {
+	return bound(k.Timeout, func() (string, error) { return k.inner().Get(name) })
+}
+
+func (k BoundedKeyring) Set(name, secret string) error {
+	_, err := bound(k.Timeout, func() (string, error) { return "", k.inner().Set(name, secret) })
+	return err
+}
+
+func (k BoundedKeyring) Delete(name string) error {
+	_, err := bound(k.Timeout, func() (string, error) { return "", k.inner().Delete(name) })
+	return err
+}
+
+func bound(timeout time.Duration, call func() (string, error)) (string, error) {
 	if timeout <= 0 {
 		timeout = DefaultKeyringTimeout
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	done := make(chan error, 1)
+	type result struct {
+		s   string
+		err error
+	}
 	// The goroutine outlives a timed-out call; go-keyring has no way to
-	// cancel a D-Bus call in flight, and the buffered channel lets it exit.
-	go func() { done <- call() }()
+	// cancel a D-Bus call in flight. The buffered channel lets it exit, and
+	// the result travels only through it, so nothing is shared after we
+	// give up.
+	done := make(chan result, 1)
+	go func() {
+		s, err := call()
+		done <- result{s, err}
+	}()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
 	select {
-	case err := <-done:
-		return classifyKeyringError(err)
-	case <-ctx.Done():
-		return fmt.Errorf("%w: %w", ErrKeyringUnavailable, ErrKeyringTimeout)
+	case r := <-done:
+		return r.s, r.err
+	case <-timer.C:
+		return "", fmt.Errorf("%w: %w", ErrKeyringUnavailable, ErrKeyringTimeout)
 	}
 }
 
@@ -91,9 +136,15 @@ func classifyKeyringError(err error) error {
 }
 
 // MemoryKeyring is an in-process keyring for tests and for --no-keyring runs.
-type MemoryKeyring struct{ m map[string]string }
+// It is safe for concurrent use.
+type MemoryKeyring struct {
+	mu sync.Mutex
+	m  map[string]string
+}
 
 func (k *MemoryKeyring) Get(name string) (string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
 	if s, ok := k.m[name]; ok {
 		return s, nil
 	}
@@ -101,6 +152,8 @@ func (k *MemoryKeyring) Get(name string) (string, error) {
 }
 
 func (k *MemoryKeyring) Set(name, secret string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
 	if k.m == nil {
 		k.m = map[string]string{}
 	}
@@ -109,6 +162,8 @@ func (k *MemoryKeyring) Set(name, secret string) error {
 }
 
 func (k *MemoryKeyring) Delete(name string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
 	if _, ok := k.m[name]; !ok {
 		return ErrKeyNotInKeyring
 	}

@@ -2,4 +2,5 @@
 
 package vault
 
-func isNoSpace(error) bool { return false }
+func isNoSpace(error) bool    { return false }
+func isReadOnlyFS(error) bool { return false }

@@ -33,6 +33,10 @@ func (m Mode) String() string {
 // SchemaVersion is the version of the JSON document this build writes.
 const SchemaVersion = 1
 
+// schemaVersion is SchemaVersion as the code reads it; tests raise it to
+// exercise the migration path before a real second schema exists.
+var schemaVersion = SchemaVersion
+
 // Size limits keep a corrupt or hostile file from exhausting memory.
 const (
 	maxVaultSize = 256 << 20
@@ -346,7 +350,10 @@ func decodeVault(data []byte, id age.Identity) ([]*Account, error) {
 	if err != nil {
 		var noMatch *age.NoIdentityMatchError
 		if errors.As(err, &noMatch) {
-			return nil, errors.New("the vault key does not open this vault (was the vault replaced by another one?)")
+			// With a single recipient, a damaged header stanza and a file
+			// from another vault look the same: both need the .prev file or
+			// a backup, so both are ErrCorrupt.
+			return nil, fmt.Errorf("%w: the vault key does not open this vault (its header is damaged, or the file was replaced by another vault)", ErrCorrupt)
 		}
 		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
@@ -371,8 +378,8 @@ func decodeDocument(plain []byte) ([]*Account, error) {
 	if head.App != "sparekey" {
 		return nil, fmt.Errorf("%w: the contents are not a Sparekey vault", ErrCorrupt)
 	}
-	if head.Schema > SchemaVersion {
-		return nil, &NewerSchemaError{Found: head.Schema, Supported: SchemaVersion}
+	if head.Schema > schemaVersion {
+		return nil, &NewerSchemaError{Found: head.Schema, Supported: schemaVersion}
 	}
 	plain, err := migrate(plain, head.Schema)
 	if err != nil {
@@ -402,14 +409,14 @@ func migrate(plain []byte, from int) ([]byte, error) {
 	if from < 1 {
 		return nil, fmt.Errorf("%w: unknown vault format %d", ErrCorrupt, from)
 	}
-	if from == SchemaVersion {
+	if from == schemaVersion {
 		return plain, nil
 	}
 	var doc map[string]any
 	if err := json.Unmarshal(plain, &doc); err != nil {
 		return nil, fmt.Errorf("%w: the vault document is malformed", ErrCorrupt)
 	}
-	for v := from; v < SchemaVersion; v++ {
+	for v := from; v < schemaVersion; v++ {
 		step, ok := migrations[v]
 		if !ok {
 			return nil, fmt.Errorf("%w: no upgrade from vault format %d", ErrCorrupt, v)
@@ -426,7 +433,7 @@ func encodeDocument(accounts []*Account) ([]byte, error) {
 	if accounts == nil {
 		accounts = []*Account{}
 	}
-	return json.Marshal(document{Schema: SchemaVersion, App: "sparekey", Saved: time.Now().UTC(), Accounts: accounts})
+	return json.Marshal(document{Schema: schemaVersion, App: "sparekey", Saved: time.Now().UTC(), Accounts: accounts})
 }
 
 func (s *store) save(accounts []*Account) error {
@@ -535,7 +542,7 @@ type SaveError struct {
 func (e *SaveError) Error() string {
 	hint := ""
 	switch {
-	case errors.Is(e.Err, fs.ErrPermission):
+	case errors.Is(e.Err, fs.ErrPermission) || isReadOnlyFS(e.Err):
 		hint = " (the folder is not writable)"
 	case isNoSpace(e.Err):
 		hint = " (the disk is full)"

@@ -78,6 +78,11 @@ func ParseURI(raw string) (*Account, error) {
 		return nil, err
 	} else if ok && strings.TrimSpace(issuer) != "" {
 		acct.Issuer = strings.TrimSpace(issuer)
+		// An issuer that itself holds a colon ("A:B") splits the label at
+		// the wrong place; the issuer parameter says where the prefix ends.
+		if rest, found := strings.CutPrefix(label, acct.Issuer+":"); found {
+			acct.Name = strings.TrimSpace(rest)
+		}
 	}
 
 	secret, ok, err := param("secret")
@@ -148,7 +153,9 @@ func intParam(param func(string) (string, bool, error), name string, lo, hi int)
 // URI writes the account as an otpauth URI that other authenticators read.
 func (a *Account) URI() string {
 	label := escapeLabel(a.Name)
-	if a.Issuer != "" {
+	if a.Issuer != "" || strings.Contains(a.Name, ":") {
+		// With no issuer, a leading ":" keeps a colon in the name from
+		// being read as the issuer separator.
 		label = escapeLabel(a.Issuer) + ":" + label
 	}
 	q := url.Values{}
