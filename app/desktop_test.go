@@ -45,8 +45,8 @@ func TestCodeListFilter(t *testing.T) {
 		{"g", "", []string{"GitHub", "Google"}},
 		{"GOO", "", []string{"Google"}},
 		{"alice work", "", []string{"GitHub"}},
-		{"safe", "", []string{"Google"}},     // note
-		{"cloud", "", []string{"AWS"}},       // tag
+		{"safe", "", []string{"Google"}}, // note
+		{"cloud", "", []string{"AWS"}},   // tag
 		{"", "work", []string{"AWS", "GitHub"}},
 		{"", "WORK", []string{"AWS", "GitHub"}}, // tags are case-insensitive
 		{"git", "work", []string{"GitHub"}},
