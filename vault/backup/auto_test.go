@@ -212,7 +212,8 @@ func TestHelperBackupWriter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	accts := manyAccounts(t, 1500) // hundreds of kilobytes: writes take a while
+	accts := manyAccounts(t, 1500)          // hundreds of kilobytes
+	testWriteDelay = 200 * time.Microsecond // so that most kills land mid-write
 	a, err := StartAuto(AutoConfig{Dir: dir, Keep: 4, Recipients: []age.Recipient{r}, Debounce: time.Millisecond}, func() []*vault.Account { return accts })
 	if err != nil {
 		t.Fatal(err)
@@ -245,6 +246,13 @@ func TestAutoBackupSurvivesSIGKILL(t *testing.T) {
 		}
 		for start := time.Now(); time.Since(start) < 20*time.Second; time.Sleep(5 * time.Millisecond) {
 			if _, err := os.Stat(filepath.Join(dir, "started")); err == nil {
+				break
+			}
+		}
+		// Let the first write complete once, however slow the machine,
+		// so the rounds after it kill writes that replace and prune.
+		for start := time.Now(); time.Since(start) < 30*time.Second; time.Sleep(5 * time.Millisecond) {
+			if files, _ := ListAuto(dir); len(files) > 0 {
 				break
 			}
 		}

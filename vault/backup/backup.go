@@ -22,6 +22,9 @@
 // rename, fsync of the folder), so a crash leaves the old file or the new
 // one, never a fragment.
 //
+// The document format is described on Document and, for people, in
+// FORMAT.md beside this file.
+//
 // Reading is strict where it must be and lenient where it can be. age
 // authenticates a file chunk by chunk, so Open reads the stream to its end
 // and checks the error before decoding a single byte: a truncated or
@@ -260,7 +263,7 @@ func WriteAtomic(path string, data []byte) (err error) {
 	if err = tmp.Chmod(0o600); err != nil {
 		return err
 	}
-	if _, err = tmp.Write(data); err != nil {
+	if err = writeAll(tmp, data); err != nil {
 		return err
 	}
 	if err = tmp.Sync(); err != nil {
@@ -277,6 +280,26 @@ func WriteAtomic(path string, data []byte) (err error) {
 		// folder, and the rename has happened either way.
 		_ = d.Sync()
 		d.Close()
+	}
+	return nil
+}
+
+// testWriteDelay, set only by the crash test's child process, spreads a
+// write over time so that a SIGKILL lands in the middle of it.
+var testWriteDelay time.Duration
+
+func writeAll(f *os.File, data []byte) error {
+	if testWriteDelay == 0 {
+		_, err := f.Write(data)
+		return err
+	}
+	for len(data) > 0 {
+		n := min(len(data), 4096)
+		if _, err := f.Write(data[:n]); err != nil {
+			return err
+		}
+		data = data[n:]
+		time.Sleep(testWriteDelay)
 	}
 	return nil
 }

@@ -29,7 +29,7 @@ const FormatVersion = 1
 //	  "count": 2,
 //	  "accounts": [
 //	    {
-//	      "uri": "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example&algorithm=SHA1&digits=6&period=30",
+//	      "uri": "otpauth://totp/Example:alice?algorithm=SHA1&digits=6&issuer=Example&period=30&secret=JBSWY3DPEHPK3PXP",
 //	      "id": "3f5c…", "issuer": "Example", "name": "alice",
 //	      "secret": "JBSWY3DPEHPK3PXP", "kind": "totp", "algorithm": "SHA1",
 //	      "digits": 6, "period": 30,

@@ -29,6 +29,9 @@ type Unlock struct {
 	// Passphrase is called only if the backup is passphrase-encrypted. The
 	// returned slice is wiped after use.
 	Passphrase func() ([]byte, error)
+	// MaxWorkFactor lowers the highest scrypt cost accepted (0: the age
+	// CLI's limit, MaxWorkFactor), for processing untrusted files quickly.
+	MaxWorkFactor int
 }
 
 // Opened is a decrypted, decoded backup plus what identifies its file.
@@ -63,8 +66,15 @@ func readLimited(path string) ([]byte, error) {
 		return nil, fmt.Errorf("cannot open the backup: %w", err)
 	}
 	defer f.Close()
-	if info, err := f.Stat(); err == nil && info.IsDir() {
-		return nil, errors.New("this is a folder, not a backup file")
+	if info, err := f.Stat(); err == nil {
+		if info.IsDir() {
+			return nil, errors.New("this is a folder, not a backup file")
+		}
+		// Refuse early; the limited read below still guards pipes and
+		// files that grow while being read.
+		if info.Mode().IsRegular() && info.Size() > MaxFileSize {
+			return nil, fmt.Errorf("%w (larger than %d MiB)", ErrTooLarge, MaxFileSize>>20)
+		}
 	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
@@ -94,7 +104,10 @@ func Open(data []byte, u Unlock, progress ProgressFunc) (*Opened, error) {
 	}
 	progress.Report(StageReading, 0, o.Size)
 
-	lazy := &passphraseIdentity{ask: u.Passphrase, progress: progress}
+	lazy := &passphraseIdentity{ask: u.Passphrase, progress: progress, maxWorkFactor: MaxWorkFactor}
+	if u.MaxWorkFactor > 0 && u.MaxWorkFactor < MaxWorkFactor {
+		lazy.maxWorkFactor = u.MaxWorkFactor
+	}
 	ids := slices.Clone(u.Identities)
 	ids = append(ids, lazy)
 	counter := &countingReader{r: src, total: o.Size, progress: progress}
@@ -146,7 +159,7 @@ func decryptError(err error, lazy *passphraseIdentity, armored bool) error {
 	case errors.As(err, &armorErr):
 		return fmt.Errorf("%w: the armored text is damaged: %v", ErrDamaged, err)
 	case strings.Contains(err.Error(), "scrypt work factor too large"):
-		return fmt.Errorf("%w: its passphrase cost is above what age accepts (%d); it was not written by Sparekey", ErrDamaged, MaxWorkFactor)
+		return fmt.Errorf("%w: its passphrase cost (scrypt work factor) is above the accepted limit of %d; it was not written by Sparekey", ErrDamaged, lazy.maxWorkFactor)
 	case strings.Contains(err.Error(), "failed to read header") && !armored:
 		return fmt.Errorf("%w: the age header is damaged: %v", ErrDamaged, err)
 	}
@@ -188,9 +201,10 @@ func (e *askError) Unwrap() []error {
 // scrypt stanza, so recipient backups never prompt. age tries it after the
 // native identities because it is not one of its own types.
 type passphraseIdentity struct {
-	ask      func() ([]byte, error)
-	progress ProgressFunc
-	used     bool
+	ask           func() ([]byte, error)
+	progress      ProgressFunc
+	maxWorkFactor int
+	used          bool
 }
 
 func (p *passphraseIdentity) Unwrap(stanzas []*age.Stanza) ([]byte, error) {
@@ -210,7 +224,7 @@ func (p *passphraseIdentity) Unwrap(stanzas []*age.Stanza) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	id.SetMaxWorkFactor(MaxWorkFactor)
+	id.SetMaxWorkFactor(p.maxWorkFactor)
 	p.progress.Report(StageDeriveKey, 0, 0)
 	key, err := id.Unwrap(stanzas)
 	if err == nil {
