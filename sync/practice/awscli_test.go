@@ -398,7 +398,9 @@ func TestAWSCLIWireCompatibility(t *testing.T) {
 			t.Fatalf("report:\n%s", csv)
 		}
 
-		var user struct{ User struct{ UserName, Arn, Path, UserId string } }
+		var user struct {
+			User struct{ UserName, Arn, Path, UserId string }
+		}
 		a.ok(admin, &user, "iam", "get-user")
 		if user.User.UserName != AdminUser || user.User.Arn != "arn:aws:iam::123456789012:user/practice-admin" || !strings.HasPrefix(user.User.UserId, "AIDA") {
 			t.Fatalf("get-user = %+v", user)
