@@ -267,10 +267,10 @@ func (d *addDialog) runScan(what string, scan func(context.Context) ([]app.QRFin
 	d.scanMsg.Show()
 	d.scanBusy.Show()
 	d.scanBusy.Start()
-	go func() {
+	d.u.opts.Background(func() {
 		fs, err := scan(context.Background())
 		fyne.Do(func() { d.showScan(fs, err) })
-	}()
+	})
 }
 
 func (d *addDialog) showScan(fs []app.QRFinding, err error) {

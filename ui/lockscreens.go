@@ -195,7 +195,7 @@ func (u *UI) unlockScreen(mode vault.Mode) fyne.CanvasObject {
 		// The keyring usually answers without asking anything: try at once
 		// unless this screen follows an explicit lock.
 		if !u.lockedByUser() {
-			fyne.Do(try)
+			u.afterShow = try
 		}
 		return centered(
 			container.NewCenter(icon),
@@ -251,25 +251,27 @@ func (u *UI) unlockScreen(mode vault.Mode) fyne.CanvasObject {
 		// Unattended unlock (SPAREKEY_PASSPHRASE_FILE): once, at start.
 		envPass := u.opts.Passphrase
 		u.opts.Passphrase = nil
-		busy(true)
-		pass.Disable()
-		unlock.Disable()
-		problem.Importance = widget.MediumImportance
-		problem.SetText("Unlocking with the passphrase from SPAREKEY_PASSPHRASE_FILE…")
-		problem.Show()
-		u.unlock(envPass, func(err error) {
-			busy(false)
-			pass.Enable()
-			unlock.Enable()
-			problem.Importance = widget.DangerImportance
-			problem.Hide()
-			if err != nil {
-				problem.SetText("The passphrase from SPAREKEY_PASSPHRASE_FILE did not open the vault. " + errorText(err))
-				problem.Show()
-			}
-		})
+		u.afterShow = func() {
+			busy(true)
+			pass.Disable()
+			unlock.Disable()
+			problem.Importance = widget.MediumImportance
+			problem.SetText("Unlocking with the passphrase from SPAREKEY_PASSPHRASE_FILE…")
+			problem.Show()
+			u.unlock(envPass, func(err error) {
+				busy(false)
+				pass.Enable()
+				unlock.Enable()
+				problem.Importance = widget.DangerImportance
+				problem.Hide()
+				if err != nil {
+					problem.SetText("The passphrase from SPAREKEY_PASSPHRASE_FILE did not open the vault. " + errorText(err))
+					problem.Show()
+				}
+			})
+		}
 	} else {
-		fyne.Do(func() { u.win.Canvas().Focus(pass) })
+		u.afterShow = func() { u.win.Canvas().Focus(pass) }
 	}
 	return content
 }

@@ -49,7 +49,6 @@ func newAccountRow(m *mainScreen) *accountRow {
 	r.issuer.Truncation = fyne.TextTruncateEllipsis
 	r.name = widget.NewLabel("")
 	r.name.Truncation = fyne.TextTruncateEllipsis
-	r.name.Importance = widget.LowImportance
 	r.name.SizeName = theme.SizeNameCaptionText
 	r.fav = widget.NewIcon(theme.NewPrimaryThemedResource(starIcon))
 	r.fav.Hide()

@@ -46,6 +46,10 @@ type Options struct {
 	// Passphrase, when set, unlocks a passphrase vault without asking
 	// (SPAREKEY_PASSPHRASE_FILE; see app.EnvPassphrase).
 	Passphrase func() ([]byte, error)
+	// Background runs the slow calls (keyring, KDF); nil starts a
+	// goroutine. Tests run them in place, so screens change before the
+	// call returns.
+	Background func(func())
 	// Trace prints startup milestones to stderr (SPAREKEY_TRACE=1; used by
 	// packaging/bench-ui.sh).
 	Trace bool
@@ -71,6 +75,9 @@ type UI struct {
 	idle       *app.IdleTimer
 	tray       *trayMenu
 	adding     *addDialog
+	// afterShow is what a screen does once it is on the window (start
+	// unlocking, take the focus).
+	afterShow func()
 
 	everUnlocked    bool
 	hiddenOnce      bool
@@ -85,6 +92,9 @@ func New(fa fyne.App, core *app.App, opts Options) *UI {
 		u.opts.AfterFunc = func(d time.Duration, f func()) func() bool {
 			return time.AfterFunc(d, func() { fyne.Do(f) }).Stop
 		}
+	}
+	if u.opts.Background == nil {
+		u.opts.Background = func(f func()) { go f() }
 	}
 	cb := opts.Clipboard
 	if cb == nil {
@@ -178,6 +188,10 @@ func (u *UI) showState() {
 		u.setScreen(u.firstRunScreen())
 	case app.StateLocked:
 		u.setScreen(u.unlockScreen(mode))
+		if f := u.afterShow; f != nil {
+			u.afterShow = nil
+			f()
+		}
 	case app.StateUnlocked:
 		u.everUnlocked = true
 		u.main = newMainScreen(u)
@@ -251,7 +265,7 @@ func (u *UI) copyCode(label, code string) {
 
 // unlock runs in a goroutine; done runs on the UI goroutine.
 func (u *UI) unlock(pass func() ([]byte, error), done func(error)) {
-	go func() {
+	u.opts.Background(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		err := u.core.Unlock(ctx, pass)
@@ -261,11 +275,11 @@ func (u *UI) unlock(pass func() ([]byte, error), done func(error)) {
 				u.showState()
 			}
 		})
-	}()
+	})
 }
 
 func (u *UI) createVault(pass func() ([]byte, error), done func(error)) {
-	go func() {
+	u.opts.Background(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		err := u.core.CreateVault(ctx, pass)
@@ -275,7 +289,7 @@ func (u *UI) createVault(pass func() ([]byte, error), done func(error)) {
 				u.showState()
 			}
 		})
-	}()
+	})
 }
 
 func shortDuration(d time.Duration) string {
