@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/logging"
 )
 
 // IAM is the part of the IAM API Sparekey uses. *iam.Client implements it;
@@ -133,6 +134,9 @@ func Connect(ctx context.Context, opts Options) (*Client, error) {
 			o.RateLimiter = ratelimit.None
 		})
 	}))
+	// The SDK logs retries and connection hiccups to stderr; Sparekey
+	// reports failures itself, and stderr may belong to a credential_process.
+	loads = append(loads, config.WithLogger(logging.Nop{}))
 	cfg, err := config.LoadDefaultConfig(ctx, loads...)
 	if err != nil {
 		return nil, &Error{Op: "LoadConfig", Kind: ErrCredentials, Err: err,
