@@ -48,21 +48,21 @@ func TestPreviewAndApplyImport(t *testing.T) {
 	if p.Count(vault.MergeNew) != 6 || p.Count(vault.MergeChanged) != 1 || len(p.Files) != 2 {
 		t.Fatalf("plan: %v", vault.MergeCounts(p.Plan))
 	}
-	if n := len(must(a.Accounts())); n != 1 {
+	if n := len(mustT(a.Accounts())); n != 1 {
 		t.Fatalf("the preview changed the vault: %d accounts", n)
 	}
 	res, err := a.ApplyImport(p, nil)
 	if err != nil || res.Added != 6 || res.Updated != 0 {
 		t.Fatalf("apply: %+v %v", res, err)
 	}
-	for _, acct := range must(a.Accounts()) {
+	for _, acct := range mustT(a.Accounts()) {
 		if acct.Issuer == "Deno" && (len(acct.Tags) != 1 || acct.Tags[0] != "old") {
 			t.Error("the default apply changed an existing account")
 		}
 	}
 }
 
-func must[T any](v T, err error) T {
+func mustT[T any](v T, err error) T {
 	if err != nil {
 		panic(err)
 	}
@@ -90,8 +90,8 @@ func TestImportErrorsAreExplained(t *testing.T) {
 
 func TestExportNeedsAcknowledgementAndNeverOverwrites(t *testing.T) {
 	a := newTransferTestApp(t)
-	p := must(a.PreviewImportFiles([]string{testenv.Fixture(t, "plain.txt")}, nil))
-	must(a.ApplyImport(p, nil))
+	p := mustT(a.PreviewImportFiles([]string{testenv.Fixture(t, "plain.txt")}, nil))
+	mustT(a.ApplyImport(p, nil))
 	out := filepath.Join(t.TempDir(), "codes.txt")
 	if _, err := a.Export(ExportOptions{Format: ExportURIs, Out: out}); !errors.Is(err, ErrPlaintextNotAcknowledged) {
 		t.Fatalf("got %v", err)
@@ -104,11 +104,11 @@ func TestExportNeedsAcknowledgementAndNeverOverwrites(t *testing.T) {
 	if err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("mode %v %v", st.Mode(), err)
 	}
-	before := must(os.ReadFile(out))
+	before := mustT(os.ReadFile(out))
 	if _, err := a.Export(ExportOptions{Format: ExportAegis, Out: out, PlaintextAcknowledged: true}); err == nil {
 		t.Fatal("overwrote an existing file")
 	}
-	if after := must(os.ReadFile(out)); string(after) != string(before) {
+	if after := mustT(os.ReadFile(out)); string(after) != string(before) {
 		t.Fatal("the existing file changed")
 	}
 

@@ -52,7 +52,7 @@ func (te *transferEnv) accounts() []*vault.Account {
 	return accts
 }
 
-func writePasswordFile(t *testing.T, pw string) string {
+func writeImportPassword(t *testing.T, pw string) string {
 	p := filepath.Join(t.TempDir(), "pw")
 	if err := os.WriteFile(p, []byte(pw+"\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -88,7 +88,7 @@ func TestImportCommandPreviewAndApply(t *testing.T) {
 	}
 
 	// The encrypted Aegis vault holds the same seven: all identical now.
-	pw := writePasswordFile(t, "test")
+	pw := writeImportPassword(t, "test")
 	stdout, stderr, code = te.run("import", "--yes", "--password-file", pw, testenv.Fixture(t, "aegis_encrypted.json"))
 	if code != 0 || !strings.Contains(stderr, "0 new, 7 identical") || !strings.Contains(stdout, "Nothing new") {
 		t.Fatalf("second import: code %d\n%s\n%s", code, stdout, stderr)
@@ -115,7 +115,7 @@ func TestImportCommandPreviewAndApply(t *testing.T) {
 
 func TestImportCommandErrors(t *testing.T) {
 	te := newTransferEnv(t)
-	wrong := writePasswordFile(t, "wrong")
+	wrong := writeImportPassword(t, "wrong")
 	_, stderr, code := te.run("import", "--yes", "--password-file", wrong, testenv.Fixture(t, "2fas_authenticator_encrypted_v4.2fas"))
 	if code != 1 || !strings.Contains(stderr, "2fas_authenticator_encrypted_v4.2fas") || !strings.Contains(stderr, "wrong password") {
 		t.Errorf("wrong password: code %d\n%s", code, stderr)
