@@ -57,6 +57,10 @@ func detectJSON(text []byte) (Format, error) {
 		return FormatTwoFAS, nil
 	case has("encrypted") && (has("items") || has("folders") || has("data") || has("encKeyValidation_DO_NOT_EDIT")):
 		return FormatBitwarden, nil
+	case has("encryptedData", "kdfParams"):
+		// Ente's encrypted export (Argon2id + XChaCha20-Poly1305): recognised
+		// so the user hears how to get the plain one.
+		return FormatEnteEncrypted, nil
 	case has("tokens") && (has("tokenOrder") || isArray(top["tokens"])):
 		return FormatFreeOTPPlus, nil
 	}

@@ -59,6 +59,7 @@ func TestImportFailures(t *testing.T) {
 		{"2fas missing services", []byte(`{"schemaVersion":4,"groups":[]}`), transfer.Options{}, transfer.ErrMalformed, `"services"`},
 		{"2fas broken encrypted field", []byte(`{"services":[],"schemaVersion":4,"servicesEncrypted":"abc"}`), password("x"), transfer.ErrMalformed, "servicesEncrypted"},
 		{"bitwarden encrypted", []byte(`{"encrypted":true,"passwordProtected":true,"data":"2.abc"}`), transfer.Options{}, transfer.ErrEncryptedExport, "(not \".json (Encrypted)\")"},
+		{"ente encrypted", []byte(`{"version":1,"kdfParams":{"memLimit":1,"opsLimit":1,"salt":"x"},"encryptedData":"x","encryptionNonce":"x"}`), transfer.Options{}, transfer.ErrEncryptedExport, "Plain text"},
 		{"bitwarden no items", []byte(`{"encrypted":false,"folders":[]}`), transfer.Options{}, transfer.ErrMalformed, `"items"`},
 		{"freeotp mistyped tokens", []byte(`{"tokenOrder":[],"tokens":"x"}`), transfer.Options{}, transfer.ErrMalformed, "tokens"},
 		{"unknown text", []byte("hello\nworld\n"), transfer.Options{}, transfer.ErrUnknownFormat, "Aegis"},

@@ -61,6 +61,7 @@ const (
 	FormatTwoFAS          Format = "2FAS backup"
 	FormatGoogleMigration Format = "Google Authenticator export"
 	FormatEnte            Format = "Ente Auth export"
+	FormatEnteEncrypted   Format = "Ente Auth encrypted export"
 	FormatBitwarden       Format = "Bitwarden JSON export"
 	FormatFreeOTPPlus     Format = "FreeOTP+ backup"
 	FormatQRImage         Format = "QR code image"
@@ -312,6 +313,8 @@ func ImportBytes(name string, data []byte, opts Options) (*Result, error) {
 		err = readFreeOTPPlus(c, data)
 	case FormatQRImage:
 		err = readQRImage(c, data)
+	case FormatEnteEncrypted:
+		err = fmt.Errorf("%w: in Ente Auth choose Settings > Data > Export codes > Plain text, import that file, then delete it", ErrEncryptedExport)
 	default:
 		err = ErrUnknownFormat
 	}
