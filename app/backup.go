@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"filippo.io/age"
+	"filippo.io/age/plugin"
 
 	"github.com/sparekey/sparekey/vault"
 	"github.com/sparekey/sparekey/vault/backup"
@@ -40,8 +41,10 @@ type BackupOptions struct {
 	// ToVaultKey adds the vault's own key as a recipient, so the backup
 	// restores with the vault's key (keyring or passphrase) alone.
 	ToVaultKey bool
-	Armor      bool
-	Progress   backup.ProgressFunc
+	// PluginUI serves plugin recipients that need interaction; may be nil.
+	PluginUI *plugin.ClientUI
+	Armor    bool
+	Progress backup.ProgressFunc
 }
 
 // BackupResult describes a written backup.
@@ -62,7 +65,7 @@ func (a *App) CreateBackup(ctx context.Context, path string, opts BackupOptions)
 	if target.WorkFactor == 0 {
 		target.WorkFactor = a.backupWorkFactor()
 	}
-	recipients, err := ParseBackupRecipients(opts.Recipients)
+	recipients, err := parseRecipients(opts.Recipients, opts.PluginUI)
 	if err != nil {
 		return BackupResult{}, err
 	}
@@ -100,13 +103,17 @@ func (a *App) backupWorkFactor() int {
 // ParseBackupRecipients parses age recipient strings; an error names the
 // one that is wrong (public keys are not secret).
 func ParseBackupRecipients(list []string) ([]age.Recipient, error) {
+	return parseRecipients(list, nil)
+}
+
+func parseRecipients(list []string, ui *plugin.ClientUI) ([]age.Recipient, error) {
 	var out []age.Recipient
 	for _, s := range list {
 		s = strings.TrimSpace(s)
 		if s == "" {
 			continue
 		}
-		r, err := backup.ParseRecipient(s, nil)
+		r, err := backup.ParseRecipient(s, ui)
 		if err != nil {
 			if strings.HasPrefix(s, "AGE-SECRET-KEY") {
 				return nil, err
@@ -126,7 +133,10 @@ type RestoreSource struct {
 	IdentityFiles []string
 	// Passphrase is asked only if the backup is passphrase-encrypted.
 	Passphrase func() ([]byte, error)
-	Progress   backup.ProgressFunc
+	// PluginUI lets plugin identities (age-plugin-yubikey) ask for a PIN or
+	// a touch; nil means no interaction.
+	PluginUI *plugin.ClientUI
+	Progress backup.ProgressFunc
 }
 
 func (a *App) unlockFor(src RestoreSource) (backup.Unlock, error) {
@@ -135,7 +145,7 @@ func (a *App) unlockFor(src RestoreSource) (backup.Unlock, error) {
 		u.Identities = append(u.Identities, v.Identity())
 	}
 	for _, f := range src.IdentityFiles {
-		ids, err := backup.ParseIdentityFile(f, nil)
+		ids, err := backup.ParseIdentityFile(f, src.PluginUI)
 		if err != nil {
 			return u, err
 		}

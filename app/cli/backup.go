@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"filippo.io/age/plugin"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
@@ -64,9 +65,21 @@ func backupPassphraseFile(path string) func() ([]byte, error) {
 	}
 }
 
+// pluginUI lets age plugins (age-plugin-yubikey) ask for a PIN or a touch
+// on the terminal.
+func (e *Env) pluginUI() *plugin.ClientUI {
+	say := func(format string, args ...any) { fmt.Fprintf(e.Err, format+"\n", args...) }
+	return plugin.NewTerminalUI(say, say)
+}
+
+var errNoBackupTerminal = errors.New("there is no terminal to ask for the backup passphrase: give --passphrase-file, or encrypt to keys with --recipient or --vault-key")
+
 // newBackupPassphrase asks twice on the terminal.
 func (e *Env) newBackupPassphrase() ([]byte, error) {
 	first, err := readPassphraseTerminal("Passphrase for the backup", e.Err)
+	if errors.Is(err, vault.ErrNoPassphrase) {
+		return nil, errNoBackupTerminal
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +161,7 @@ Post-quantum (age1pq1…) and plugin (age1yubikey1…) recipients work too.`,
 			if err := refuseOverwrite(out, force); err != nil {
 				return err
 			}
-			opts := app.BackupOptions{Recipients: recipients, ToVaultKey: vaultKey, Armor: armor, Progress: e.progressPrinter()}
+			opts := app.BackupOptions{Recipients: recipients, ToVaultKey: vaultKey, Armor: armor, Progress: e.progressPrinter(), PluginUI: e.pluginUI()}
 			if !toKeys {
 				if passFile != "" {
 					opts.Passphrase = backupPassphraseFile(passFile)
@@ -203,12 +216,16 @@ func btoi(b bool) int {
 }
 
 func (e *Env) restoreSource(file string, identities []string, passFile string) app.RestoreSource {
-	src := app.RestoreSource{Path: file, IdentityFiles: identities, Progress: e.progressPrinter()}
+	src := app.RestoreSource{Path: file, IdentityFiles: identities, Progress: e.progressPrinter(), PluginUI: e.pluginUI()}
 	if passFile != "" {
 		src.Passphrase = backupPassphraseFile(passFile)
 	} else {
 		src.Passphrase = func() ([]byte, error) {
-			return readPassphraseTerminal("Passphrase of the backup "+file, e.Err)
+			p, err := readPassphraseTerminal("Passphrase of the backup "+file, e.Err)
+			if errors.Is(err, vault.ErrNoPassphrase) {
+				return nil, errors.New("this backup is protected by a passphrase and there is no terminal to ask on: give --passphrase-file")
+			}
+			return p, err
 		}
 	}
 	return src
@@ -341,6 +358,9 @@ func printRestorePreview(w io.Writer, p *app.RestorePreview) {
 		for _, inv := range p.Invalid {
 			fmt.Fprintf(w, "  x %s\n", inv)
 		}
+	}
+	if found := len(o.Accounts) + len(o.Invalid); o.Declared != found {
+		fmt.Fprintf(w, "Warning: the backup says it holds %d accounts, but %d are in it (was it edited by hand?).\n", o.Declared, found)
 	}
 	c := p.Counts
 	fmt.Fprintf(w, "%d new, %d identical, %d changed, %d conflicting.\n", c[vault.MergeNew], c[vault.MergeIdentical], c[vault.MergeChanged], c[vault.MergeConflict])

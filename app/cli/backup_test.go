@@ -181,3 +181,35 @@ func TestBackupCLIAutoStatusPaper(t *testing.T) {
 		t.Errorf("after --off: %q", out)
 	}
 }
+
+func TestBackupCLIRestoreListsInvalidEntries(t *testing.T) {
+	te := newBackupEnv(t, false)
+	dir := t.TempDir()
+	id, _ := age.GenerateX25519Identity()
+	keyFile := filepath.Join(dir, "key.txt")
+	os.WriteFile(keyFile, []byte(id.String()+"\n"), 0o600)
+	doc := `{"format":"sparekey-backup","version":1,"count":3,"accounts":[
+	  {"uri":"","issuer":"Good","name":"one","secret":"JBSWY3DPEHPK3PXP","kind":"totp","algorithm":"SHA1","digits":6,"period":30},
+	  {"uri":"","issuer":"Broken","name":"two","secret":"0189!!","kind":"totp","algorithm":"SHA1","digits":6,"period":30}]}`
+	file := filepath.Join(dir, "hand-made.age")
+	f, _ := os.Create(file)
+	w, _ := age.Encrypt(f, id.Recipient())
+	w.Write([]byte(doc))
+	w.Close()
+	f.Close()
+	out, errOut, code := te.run("backup", "restore", file, "--identity", keyFile)
+	if code != 0 || !strings.Contains(out, "1 added") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"1 entry cannot be restored", "Broken (two)", "base32", "says it holds 3 accounts, but 2"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("preview lacks %q:\n%s", want, errOut)
+		}
+	}
+	if strings.Contains(errOut, "0189!!") {
+		t.Error("the preview shows an invalid secret")
+	}
+	if n := len(te.accounts()); n != 1 {
+		t.Errorf("vault has %d accounts", n)
+	}
+}
