@@ -128,6 +128,11 @@ func (a *App) vaultOptions(pass func() ([]byte, error)) vault.Options {
 	return vault.Options{Keyring: a.keyring, Passphrase: pass, WorkFactor: a.workFactor}
 }
 
+// VaultOptions are what the app gives the vault layer (its keyring, its
+// scrypt cost) with pass as the passphrase, for callers that move the key
+// of a vault they opened (sparekey key passphrase/keyring/import).
+func (a *App) VaultOptions(pass func() ([]byte, error)) vault.Options { return a.vaultOptions(pass) }
+
 // VaultState is what the UI shows before the accounts.
 type VaultState int
 

@@ -96,29 +96,46 @@ Anyone holding it can read every secret: keep it offline.`,
 			if err != nil {
 				return err
 			}
-			if err := v.SetMode(vault.ModeKeyring, vault.Options{Keyring: a.Keyring()}); err != nil {
+			if err := v.SetMode(vault.ModeKeyring, a.VaultOptions(nil)); err != nil {
 				return err
 			}
 			fmt.Fprintf(e.Out, "The key of %s is now in the system keyring.\n", v.Path())
 			return nil
 		},
 	}
+	var newPassFile string
 	passphrase := &cobra.Command{
 		Use:   "passphrase",
 		Short: "Protect the vault key with a (new) passphrase instead of the keyring",
-		Args:  cobra.NoArgs,
+		Long: `Protect the vault key with a passphrase instead of the keyring, or change the
+passphrase. In a script, give the current passphrase with --passphrase-file
+(or --passphrase-command) and the new one with --new-passphrase-file.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			a, err := e.App()
+			if err != nil {
+				return err
+			}
+			newPass := e.newPassphrase()
+			if newPassFile != "" {
+				newPass = func() ([]byte, error) { return readPassphraseFile(newPassFile) }
+			} else if _, mode := a.State(); mode == vault.ModePassphrase && e.scriptedPassphrase() {
+				// Otherwise the "new" passphrase would be read from the same
+				// file or command as the current one, and nothing would change.
+				return usagef("the current passphrase comes from a file or command; give the new one with --new-passphrase-file")
+			}
 			v, err := e.OpenVault()
 			if err != nil {
 				return err
 			}
-			if err := v.SetMode(vault.ModePassphrase, vault.Options{Keyring: e.app.Keyring(), Passphrase: e.newPassphrase()}); err != nil {
+			if err := v.SetMode(vault.ModePassphrase, e.app.VaultOptions(newPass)); err != nil {
 				return err
 			}
 			fmt.Fprintln(e.Out, "The vault key is now protected by your passphrase.")
 			return nil
 		},
 	}
+	passphrase.Flags().StringVar(&newPassFile, "new-passphrase-file", "", "read the new passphrase from this file")
 	keyring := &cobra.Command{
 		Use:   "keyring",
 		Short: "Move the vault key into the system keyring",
@@ -128,7 +145,7 @@ Anyone holding it can read every secret: keep it offline.`,
 			if err != nil {
 				return err
 			}
-			if err := v.SetMode(vault.ModeKeyring, vault.Options{Keyring: e.app.Keyring()}); err != nil {
+			if err := v.SetMode(vault.ModeKeyring, e.app.VaultOptions(nil)); err != nil {
 				return err
 			}
 			fmt.Fprintln(e.Out, "The vault key is now kept in the system keyring.")

@@ -95,7 +95,7 @@ func (e *Env) newPassphrase() func() ([]byte, error) {
 		if len(first) == 0 {
 			return nil, errors.New("the passphrase is empty")
 		}
-		if e.passFile != "" || e.passCommand != "" || os.Getenv("SPAREKEY_PASSPHRASE_FILE") != "" || os.Getenv("SPAREKEY_PASSPHRASE_COMMAND") != "" || e.passphraseHook != nil {
+		if e.scriptedPassphrase() || e.passphraseHook != nil {
 			return first, nil
 		}
 		again, err := e.Passphrase("Repeat the passphrase")()
@@ -107,4 +107,10 @@ func (e *Env) newPassphrase() func() ([]byte, error) {
 		}
 		return first, nil
 	}
+}
+
+// scriptedPassphrase reports whether passphrases come from a file or a
+// command rather than from the terminal.
+func (e *Env) scriptedPassphrase() bool {
+	return e.passFile != "" || e.passCommand != "" || os.Getenv("SPAREKEY_PASSPHRASE_FILE") != "" || os.Getenv("SPAREKEY_PASSPHRASE_COMMAND") != ""
 }
