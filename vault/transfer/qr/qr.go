@@ -19,11 +19,13 @@
 //  5. when nothing was found, the image scaled up (small modules) and down
 //     (huge photos) is tried.
 //
-// Nothing here knows about accounts: texts come back as they are.
+// Texts come back in reading order, so the same picture always gives the
+// same list. Nothing here knows about accounts: texts come back as they are.
 package qr
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"image"
@@ -117,8 +119,9 @@ func imageErrorReason(err error) string {
 	return err.Error()
 }
 
-// DecodeImage returns the text of every QR code in img, each once, in the
-// order found. It returns ErrNoQRCode when there is none.
+// DecodeImage returns the text of every QR code in img, each once, in
+// reading order (rows top to bottom, each left to right). It returns
+// ErrNoQRCode when there is none.
 func DecodeImage(img image.Image) (texts []string, err error) {
 	// gozxing is a port with index arithmetic that can panic on images it
 	// was never tested with; a picture must never crash the app.
@@ -143,22 +146,23 @@ func DecodeImage(img image.Image) (texts []string, err error) {
 }
 
 // search runs every reader, then masks what was found and looks again,
-// until a round finds nothing new.
+// until a round finds nothing new. Texts come back in reading order.
 func search(gray *image.Gray) []string {
-	var texts []string
+	var found []*gozxing.Result
+	seen := map[string]bool{}
 	work := gray
 	for round := 0; round < 8; round++ {
-		results := readAll(work)
 		var fresh []*gozxing.Result
-		for _, r := range results {
-			if !slices.Contains(texts, r.GetText()) {
-				texts = append(texts, r.GetText())
+		for _, r := range readAll(work) {
+			if !seen[r.GetText()] {
+				seen[r.GetText()] = true
 				fresh = append(fresh, r)
 			}
 		}
 		if len(fresh) == 0 {
 			break
 		}
+		found = append(found, fresh...)
 		if work == gray {
 			work = cloneGray(gray)
 		}
@@ -166,7 +170,48 @@ func search(gray *image.Gray) []string {
 			mask(work, r.GetResultPoints())
 		}
 	}
+	sortReadingOrder(found)
+	texts := make([]string, len(found))
+	for i, r := range found {
+		texts[i] = r.GetText()
+	}
 	return texts
+}
+
+// sortReadingOrder puts codes in rows, top to bottom, and each row left to
+// right, so a picture of several codes reads the same every time.
+func sortReadingOrder(rs []*gozxing.Result) {
+	type placed struct {
+		r        *gozxing.Result
+		x, y, sz float64
+	}
+	ps := make([]placed, len(rs))
+	for i, r := range rs {
+		p := placed{r: r}
+		pts := r.GetResultPoints()
+		for _, pt := range pts {
+			p.x += pt.GetX() / float64(len(pts))
+			p.y += pt.GetY() / float64(len(pts))
+		}
+		if len(pts) >= 2 {
+			p.sz = math.Hypot(pts[0].GetX()-pts[1].GetX(), pts[0].GetY()-pts[1].GetY())
+		}
+		ps[i] = p
+	}
+	slices.SortStableFunc(ps, func(a, b placed) int { return cmp.Compare(a.y, b.y) })
+	// A code joins the row of the row's first code when the two overlap
+	// vertically; otherwise it starts the next row.
+	for start := 0; start < len(ps); {
+		end := start + 1
+		for end < len(ps) && ps[end].y-ps[start].y < max((ps[start].sz+ps[end].sz)/2, 1) {
+			end++
+		}
+		slices.SortStableFunc(ps[start:end], func(a, b placed) int { return cmp.Compare(a.x, b.x) })
+		start = end
+	}
+	for i := range ps {
+		rs[i] = ps[i].r
+	}
 }
 
 func readAll(gray *image.Gray) []*gozxing.Result {
