@@ -17,7 +17,7 @@
 //     a code the multi detector skipped (it pairs finder patterns greedily)
 //     is still found;
 //  5. when nothing was found, the image scaled up (small modules) and down
-//     (huge photos) is tried.
+//     (huge photos) is tried, then its negative (dark-mode screens).
 //
 // Texts come back in reading order, so the same picture always gives the
 // same list. Nothing here knows about accounts: texts come back as they are.
@@ -131,12 +131,16 @@ func DecodeImage(img image.Image) (texts []string, err error) {
 		}
 	}()
 	gray := toGray(img)
-	found := search(gray)
-	if len(found) == 0 {
-		for _, scale := range rescales(gray.Bounds()) {
-			if found = search(resize(gray, scale)); len(found) > 0 {
-				break
-			}
+	attempts := []func() *image.Gray{func() *image.Gray { return gray }}
+	for _, scale := range rescales(gray.Bounds()) {
+		attempts = append(attempts, func() *image.Gray { return resize(gray, scale) })
+	}
+	// Dark-mode screens show codes light on dark.
+	attempts = append(attempts, func() *image.Gray { return invert(gray) })
+	var found []string
+	for _, attempt := range attempts {
+		if found = search(attempt()); len(found) > 0 {
+			break
 		}
 	}
 	if len(found) == 0 {
@@ -293,6 +297,14 @@ func toGray(img image.Image) *image.Gray {
 func cloneGray(g *image.Gray) *image.Gray {
 	c := image.NewGray(g.Rect)
 	copy(c.Pix, g.Pix)
+	return c
+}
+
+func invert(g *image.Gray) *image.Gray {
+	c := image.NewGray(g.Rect)
+	for i, v := range g.Pix {
+		c.Pix[i] = 0xff - v
+	}
 	return c
 }
 

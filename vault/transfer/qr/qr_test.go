@@ -61,6 +61,17 @@ func compose(bg color.Color, pad int, imgs ...image.Image) image.Image {
 	return canvas
 }
 
+func negative(img image.Image) image.Image {
+	b := img.Bounds()
+	out := image.NewGray(b)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			out.Set(x, y, color.Gray{Y: 0xff - color.GrayModel.Convert(img.At(x, y)).(color.Gray).Y})
+		}
+	}
+	return out
+}
+
 // grid puts the first two images side by side, with a slight tilt of the
 // row (as in a photo), and the third below them.
 func grid(a, b, c image.Image) image.Image {
@@ -99,6 +110,7 @@ func TestDecodeImageFindsEveryCode(t *testing.T) {
 		{"three on a grey screen", compose(color.Gray{Y: 0xc8}, 150, codes...), texts},
 		{"two touching quiet zones", compose(color.White, 0, codes[1], codes[2]), texts[1:]},
 		{"two rows", grid(codes[2], codes[0], codes[1]), []string{texts[2], texts[0], texts[1]}},
+		{"dark mode", negative(compose(color.White, 30, codes[1])), texts[1:2]},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
