@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -278,10 +279,13 @@ credential_process = %[2]s -test.run=^TestAWSHelperProcess$ -- aws credentials -
 	)
 
 	// Without MFA, alice's own keys are denied by the policy.
-	denied := exec.Command(awsCLI, "iam", "get-account-summary", "--profile", "longterm")
-	denied.Env = env
-	if out, err := denied.CombinedOutput(); err == nil || !strings.Contains(string(out), "AccessDenied") {
-		t.Fatalf("long-term keys were not denied: %v\n%s", err, out)
+	aliceClient, err := awsmfa.Connect(ctx, awsmfa.Options{EndpointURL: endpoint, Region: "us-east-1",
+		Credentials: &awsmfa.Credentials{AccessKeyID: alice.AccessKeyID, SecretAccessKey: alice.SecretAccessKey}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := aliceClient.DeactivateDevice(ctx, "alice", srv.DeviceSerial("alice")); !errors.Is(err, awsmfa.ErrMFARequired) {
+		t.Fatalf("long-term keys were not denied: %v", err)
 	}
 
 	script := fmt.Sprintf(`printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
@@ -302,5 +306,27 @@ echo ---
 	}
 	if len(parts) != 2 || !strings.Contains(parts[1], "SummaryMap") {
 		t.Fatalf("get-account-summary with the MFA session:\n%s\n%s", stdout.String(), stderr.String())
+	}
+}
+
+// BenchmarkAWSCredentialsCached is the credential_process hot path: a
+// cached session printed without opening the vault or calling AWS.
+func BenchmarkAWSCredentialsCached(b *testing.B) {
+	dir := b.TempDir()
+	kr := &vault.MemoryKeyring{}
+	cache := awsmfa.SessionCache{Keyring: kr}
+	if err := cache.Put("work", &awsmfa.Session{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: "s", SessionToken: "t", Expiration: time.Now().Add(time.Hour)}); err != nil {
+		b.Fatal(err)
+	}
+	var out bytes.Buffer
+	e := &Env{In: strings.NewReader(""), Out: &out, Err: &out, appOpts: &app.Options{
+		Paths:   app.Paths{Config: filepath.Join(dir, "config"), Data: filepath.Join(dir, "data"), Vault: filepath.Join(dir, "data", "vault.age")},
+		Keyring: kr,
+	}}
+	for b.Loop() {
+		out.Reset()
+		if code := Run(e, []string{"aws", "credentials", "--profile", "work"}); code != 0 {
+			b.Fatalf("exit %d: %s", code, out.String())
+		}
 	}
 }

@@ -246,7 +246,8 @@ func (c *Client) credentialReport(ctx context.Context, opts AuditOptions) ([]Cre
 		timeout = 2 * time.Minute
 	}
 	deadline := c.now().Add(timeout)
-	for {
+	polls := int(timeout/interval) + 1
+	for poll := 1; ; poll++ {
 		gen, err := c.iam.GenerateCredentialReport(ctx, &iam.GenerateCredentialReportInput{})
 		// LimitExceeded: a report was generated recently; fetch it.
 		if err != nil && !errors.Is(classify("GenerateCredentialReport", err), ErrDeviceLimit) {
@@ -265,7 +266,7 @@ func (c *Client) credentialReport(ctx context.Context, opts AuditOptions) ([]Cre
 				return nil, classify("GetCredentialReport", err)
 			}
 		}
-		if !c.now().Before(deadline) {
+		if !c.now().Before(deadline) || poll >= polls {
 			return nil, errors.New("the credential report was not ready in time")
 		}
 		if err := c.opts.Sleep(ctx, interval); err != nil {

@@ -359,14 +359,17 @@ func (c *Client) longTermKeys(ctx context.Context) bool {
 // later step once the clock reaches it), retrying while a just-enabled
 // device may still be propagating.
 func (c *Client) sessionWithRetry(ctx context.Context, serial string, acct *vault.Account, from uint64, seconds int32) (*Session, error) {
+	const pause = 2 * time.Second
 	deadline := c.now().Add(c.opts.PropagationDelay)
-	for {
+	// Bounded by a count as well as the clock, in case the clock is frozen.
+	attempts := int(max(c.opts.PropagationDelay, 0)/pause) + 1
+	for attempt := 1; ; attempt++ {
 		step := max(from, acct.Step(c.now()))
 		sess, err := c.getSession(ctx, serial, acct, step, seconds)
-		if err == nil || !errors.Is(err, ErrInvalidCode) || !c.now().Before(deadline) {
+		if err == nil || !errors.Is(err, ErrInvalidCode) || !c.now().Before(deadline) || attempt >= attempts {
 			return sess, err
 		}
-		if err := c.opts.Sleep(ctx, 2*time.Second); err != nil {
+		if err := c.opts.Sleep(ctx, pause); err != nil {
 			return nil, err
 		}
 	}
