@@ -24,12 +24,15 @@
 package vault
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 var (
@@ -133,13 +136,17 @@ func (v *Vault) Find(query string) (*Account, error) {
 	}
 	v.mu.RLock()
 	defer v.mu.RUnlock()
+	var buf []byte
 	levels := []func(a *Account) bool{
 		func(a *Account) bool { return a.ID == q },
 		func(a *Account) bool {
 			return strings.ToLower(a.Label()) == q || strings.ToLower(a.Issuer) == q ||
 				strings.ToLower(a.Name) == q || strings.ToLower(a.Issuer+":"+a.Name) == q
 		},
-		func(a *Account) bool { return strings.Contains(searchText(a), q) },
+		func(a *Account) bool {
+			buf = appendSearchText(buf[:0], a)
+			return bytes.Contains(buf, []byte(q))
+		},
 		func(a *Account) bool { return fuzzyMatch(strings.ToLower(a.Label()), q) },
 	}
 	for _, match := range levels {
@@ -169,10 +176,18 @@ func (v *Vault) Find(query string) (*Account, error) {
 // contain every space-separated word of query (case-insensitive), in display order.
 func (v *Vault) Search(query string) []*Account {
 	words := strings.Fields(strings.ToLower(query))
+	wordBytes := make([][]byte, len(words))
+	for i, w := range words {
+		wordBytes[i] = []byte(w)
+	}
 	v.mu.RLock()
 	var out []*Account
+	// One buffer for every account's text: lower-casing into fresh strings
+	// made allocation the main cost of a search.
+	var buf []byte
 	for _, a := range v.accounts {
-		if MatchesWords(a, words) {
+		buf = appendSearchText(buf[:0], a)
+		if containsAll(buf, wordBytes) {
 			out = append(out, a.Clone())
 		}
 	}
@@ -187,27 +202,53 @@ func MatchesWords(a *Account, words []string) bool {
 	if len(words) == 0 {
 		return true
 	}
-	text := searchText(a)
+	text := appendSearchText(nil, a)
 	for _, w := range words {
-		if !strings.Contains(text, w) {
+		if !bytes.Contains(text, []byte(w)) {
 			return false
 		}
 	}
 	return true
 }
 
-func searchText(a *Account) string {
-	var b strings.Builder
-	b.WriteString(strings.ToLower(a.Issuer))
-	b.WriteByte('\n')
-	b.WriteString(strings.ToLower(a.Name))
-	for _, t := range a.Tags {
-		b.WriteByte('\n')
-		b.WriteString(strings.ToLower(t))
+func containsAll(text []byte, words [][]byte) bool {
+	for _, w := range words {
+		if !bytes.Contains(text, w) {
+			return false
+		}
 	}
-	b.WriteByte('\n')
-	b.WriteString(strings.ToLower(a.Note))
-	return b.String()
+	return true
+}
+
+// appendSearchText appends the account's searchable text, lower-cased, to buf.
+func appendSearchText(buf []byte, a *Account) []byte {
+	buf = appendLower(buf, a.Issuer)
+	buf = append(buf, '\n')
+	buf = appendLower(buf, a.Name)
+	for _, t := range a.Tags {
+		buf = append(buf, '\n')
+		buf = appendLower(buf, t)
+	}
+	buf = append(buf, '\n')
+	return appendLower(buf, a.Note)
+}
+
+// appendLower is strings.ToLower without the new string.
+func appendLower(buf []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf = append(buf, c)
+			i++
+			continue
+		}
+		r, w := utf8.DecodeRuneInString(s[i:])
+		buf = utf8.AppendRune(buf, unicode.ToLower(r))
+		i += w
+	}
+	return buf
 }
 
 func fuzzyMatch(text, q string) bool {

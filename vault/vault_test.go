@@ -219,3 +219,20 @@ func TestMemoryVaultIsIndependent(t *testing.T) {
 		t.Errorf("Save of an in-memory vault: %v", err)
 	}
 }
+
+func TestSearchUnicode(t *testing.T) {
+	v := NewMemory(
+		mustAccount(t, Account{Issuer: "ÄPFEL Bank", Name: "Ørjan", Secret: "GEZDGNBVGY3TQOJQ"}),
+		mustAccount(t, Account{Issuer: "Straße", Name: "x", Secret: "GEZDGNBVGY3TQOJR", Tags: []string{"ΣΊΣΥΦΟΣ"}}),
+	)
+	for q, want := range map[string]int{"äpfel": 1, "ÄPFEL ørjan": 1, "straße": 1, "ΣΊΣΥΦΟΣ": 1, "STRASSE": 0, "bank": 1} {
+		if got := len(v.Search(q)); got != want {
+			t.Errorf("Search(%q) found %d, want %d", q, got, want)
+		}
+		if want == 1 && !strings.Contains(q, " ") {
+			if _, err := v.Find(q); err != nil {
+				t.Errorf("Find(%q): %v", q, err)
+			}
+		}
+	}
+}
