@@ -3,32 +3,79 @@
 // so people can rehearse enrolling, resyncing and recovering MFA devices (and
 // Sparekey's own AWS client can be tested) without touching a real account.
 //
-// The wire format is AWS's exactly: form-encoded requests signed with SigV4,
-// XML responses in the IAM or STS namespace, <ErrorResponse> envelopes with
-// Type/Code/Message, a RequestId element and an x-amzn-RequestId header, and
-// AWS's HTTP statuses. IAM and STS share one endpoint and are told apart by
-// Action. Callers are identified by the access key id in the Authorization
-// header and the signature is verified with that principal's secret key.
+// # Wire
 //
-// What AWS documents is followed; where AWS documents nothing the behaviour
-// is a "practice model", labelled so in the comments of the code that
-// implements it:
+// The wire format is AWS's: form-encoded requests signed with SigV4 (any
+// region; the signature is verified with the caller's secret key, the
+// request time is not checked so tests may pin the server's clock), XML
+// responses in the IAM or STS namespace, <ErrorResponse> envelopes with
+// Type/Code/Message and RequestId, an x-amzn-RequestId header, AWS's HTTP
+// statuses and ValidationError messages in AWS's wording. IAM and STS share
+// one endpoint and are told apart by Action. Operations: CreateVirtualMFADevice,
+// EnableMFADevice, ResyncMFADevice, DeactivateMFADevice,
+// DeleteVirtualMFADevice, ListMFADevices, ListVirtualMFADevices,
+// GetMFADevice, TagMFADevice, UntagMFADevice, ListMFADeviceTags,
+// GetAccountSummary, GenerateCredentialReport, GetCredentialReport, GetUser,
+// ListUsers, CreateUser; STS GetSessionToken and GetCallerIdentity.
 //
-//   - Codes are RFC 6238 (SHA1, 30 s, 6 digits). Enable and Resync search
-//     ±10 steps for two consecutive codes and record the device's drift;
-//     authentication accepts ±1 step around the recorded drift; a step that
-//     was already used is rejected (replay).
-//   - The root user cannot enable MFA through the API (AWS: console only).
-//     The API has no way to name the root user in EnableMFADevice, so the
-//     practice account answers as AWS does for any name that is not an IAM
-//     user: NoSuchEntity. A root device can be set up with the root preset
-//     (PresetRootWithDevice) or Server.EnableRootDevice, standing in for the
-//     console.
-//   - Non-admin IAM users carry the IAM guide's self-manage-MFA policy:
-//     without MFA present only the MFA self-service actions pass; with MFA
-//     present (a session from GetSessionToken with a code) everything passes.
+// # Presets
 //
-// Scenario controls (clock drift, a lost device, injected faults, presets)
-// are Go methods on *Server and an admin endpoint under /_practice/, a path
-// AWS never uses; AdminClient talks to it.
+// A fresh account (PresetDefault) has the root user without MFA; IAM user
+// "practice-admin" with every permission (AdminCredentials); "alice" with
+// one enabled virtual device "arn:aws:iam::ACCOUNT:mfa/alice" whose seed
+// tests and drills get from Server.Seed; and "bob" without MFA. Every user
+// and root has one access key. PresetRootWithDevice adds an enabled virtual
+// device "root-account-mfa-device" on the root user.
+//
+// # Documented by AWS, and followed
+//
+//   - RFC 6238 codes (SHA1, 30 s, 6 digits); Enable and Resync take two
+//     consecutive codes; a wrong pair is InvalidAuthenticationCode.
+//   - At most 8 MFA devices per IAM user and per root user (LimitExceeded).
+//   - A created but never enabled virtual device stays Unassigned;
+//     re-creating its name is EntityAlreadyExists; deleting an assigned
+//     device is DeleteConflict; the device ARN is mfa/<path><name>.
+//   - Root MFA cannot be enabled through the API. EnableMFADevice needs a
+//     UserName and no user name denotes root, so the practice account
+//     answers what AWS answers for a name that is not an IAM user:
+//     NoSuchEntity. DeactivateMFADevice without UserName acts on the
+//     caller, which lets root deactivate its own device, as AWS allows.
+//   - Root's ARN is arn:aws:iam::ACCOUNT:root and its UserId the account
+//     id; root sessions last at most an hour (longer requests are shortened);
+//     DurationSeconds is 900–129600; GetSessionToken refuses session
+//     credentials; AccountMFAEnabled is 1 when root has MFA.
+//   - One credential report per 4 hours; its first row is <root_account>.
+//
+// # Practice model (AWS does not document it)
+//
+//   - Enable and Resync search ±10 steps for the consecutive pair and record
+//     the device's drift; authentication accepts ±1 step around it; a step
+//     accepted once is refused again (replay). AWS's delay of about 10 s
+//     before a new device authenticates is not modelled.
+//   - The root device preset and Server.EnableRootDevice stand in for the
+//     console, the only place AWS enables root MFA.
+//   - Where AWS names the root user in output (ListMFADevices UserName,
+//     User elements), the practice account uses the account id and omits
+//     Path and UserName; some messages (NoSuchEntity for devices,
+//     DeleteConflict, report errors) are plausible wording, not verified.
+//   - Credential reports: STARTED, then in progress until the next
+//     GenerateCredentialReport (COMPLETE) or 5 s of server clock.
+//   - Non-admin users carry the IAM guide's self-manage-MFA policy (see
+//     policy.go); GetMFADevice also answers for virtual devices.
+//   - EntityTemporarilyUnmodifiable and ConcurrentModification never occur.
+//
+// # Scenario controls
+//
+// Clock drift (SetDrift), a lost phone (LoseDevice), injected faults
+// (InjectFault: Throttling 400, ServiceFailure 500, or a hang until the
+// client gives up), presets (Reset) are Go methods on *Server and an admin
+// endpoint under /_practice/, a path AWS never uses, answering loopback
+// clients only; AdminClient talks to it and `sparekey practice` uses that.
+//
+// # State
+//
+// With Options.StatePath the account lives in a JSON file written 0600 and
+// atomically (temporary file, fsync, rename) after every change; it holds
+// the practice account's seeds and keys, which are secrets of the practice
+// account only. Without it the account lives in memory.
 package practice

@@ -30,13 +30,11 @@ type operation struct {
 
 // call is one authenticated request being served; the server lock is held.
 type call struct {
-	s      *Server
 	st     *state
 	now    time.Time
 	key    *accessKey
 	action string
 	svc    service
-	dirty  bool // state changed though the operation is not a mutating one
 }
 
 func (c *call) callerName() string { return c.key.Principal }

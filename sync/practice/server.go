@@ -401,7 +401,7 @@ func (s *Server) execute(r *http.Request, body []byte, auth *authHeader, action 
 	if validation != nil {
 		return nil, validation
 	}
-	c := &call{s: s, st: s.st, now: now, key: key, action: action, svc: op.svc}
+	c := &call{st: s.st, now: now, key: key, action: action, svc: op.svc}
 	if err := c.authorize(input); err != nil {
 		return nil, err
 	}
@@ -409,7 +409,7 @@ func (s *Server) execute(r *http.Request, body []byte, auth *authHeader, action 
 	if err != nil {
 		return nil, err
 	}
-	if op.mutates || c.dirty {
+	if op.mutates {
 		if err := s.save(); err != nil {
 			return nil, errService
 		}
