@@ -9,30 +9,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
-	"github.com/sparekey/sparekey/sync/practice"
-	"github.com/sparekey/sparekey/vault"
 )
-
-func startPracticeBench(b *testing.B, statePath string) *practiceEnv {
-	b.Helper()
-	clk := newClock()
-	srv, err := practice.New(practice.Options{StatePath: statePath, Now: clk.Now})
-	if err != nil {
-		b.Fatal(err)
-	}
-	endpoint, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { srv.Close() })
-	return &practiceEnv{srv: srv, endpoint: endpoint, clock: clk, v: vault.NewMemory()}
-}
 
 // BenchmarkEnroll measures a whole enrollment against the practice account
 // (state on disk, as the app runs it): identity, limit check, create, vault
 // save, enable with codes t-1 and t, untag, verify. There is no TOTP wait.
 func BenchmarkEnroll(b *testing.B) {
-	e := startPracticeBench(b, b.TempDir()+"/practice.json")
+	e := startPracticeAt(b, b.TempDir()+"/practice.json")
 	ctx := context.Background()
 	admin := e.admin(b)
 	b.ResetTimer()
@@ -52,7 +35,7 @@ func BenchmarkEnroll(b *testing.B) {
 // BenchmarkAudit1000Users audits a practice account with 1,000 IAM users
 // (100 of them with a device) using Concurrency parallel ListMFADevices calls.
 func BenchmarkAudit1000Users(b *testing.B) {
-	e := startPracticeBench(b, "")
+	e := startPracticeAt(b, "")
 	ctx := context.Background()
 	raw := rawIAM(b, e.endpoint, fromPractice(e.srv.AdminCredentials()))
 	admin := e.admin(b)

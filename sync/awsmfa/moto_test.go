@@ -147,6 +147,32 @@ func TestMotoFlows(t *testing.T) {
 		bobSerial = res.NewSerial
 	})
 
+	t.Run("interrupted replace resumes", func(t *testing.T) {
+		journal := t.TempDir() + "/" + JournalFile
+		crashing := connect(t, admin.opts)
+		crashing.hookPhase = func(p string) error {
+			if p == PhaseEnabled {
+				return errCrash
+			}
+			return nil
+		}
+		if _, err := crashing.Replace(ctx, v, ReplaceRequest{UserName: "bob", OldSerial: bobSerial, JournalPath: journal}); !errors.Is(err, errCrash) {
+			t.Fatalf("replace: %v", err)
+		}
+		if devs, _ := admin.UserDevices(ctx, "bob", v); len(devs) != 2 {
+			t.Fatalf("after the crash bob has %+v", devs)
+		}
+		res, err := admin.Resume(ctx, v, journal)
+		if err != nil || res == nil || res.RolledBack || !res.OldDeleted {
+			t.Fatalf("resume = %+v, %v", res, err)
+		}
+		devs, _ := admin.UserDevices(ctx, "bob", v)
+		if len(devs) != 1 || devs[0].SerialNumber != res.NewSerial || !devs[0].Held {
+			t.Fatalf("bob's devices = %+v", devs)
+		}
+		bobSerial = res.NewSerial
+	})
+
 	t.Run("session", func(t *testing.T) {
 		acct, err := alice.SessionDevice(ctx, v, "")
 		if err != nil {

@@ -49,8 +49,14 @@ type practiceEnv struct {
 
 func startPractice(t testing.TB) *practiceEnv {
 	t.Helper()
+	return startPracticeAt(t, t.TempDir()+"/practice.json")
+}
+
+// startPracticeAt starts a practice account kept in statePath ("" = memory).
+func startPracticeAt(t testing.TB, statePath string) *practiceEnv {
+	t.Helper()
 	clk := newClock()
-	srv, err := practice.New(practice.Options{StatePath: t.TempDir() + "/practice.json", Now: clk.Now, TimeoutFault: 5 * time.Second})
+	srv, err := practice.New(practice.Options{StatePath: statePath, Now: clk.Now, TimeoutFault: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
