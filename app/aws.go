@@ -337,6 +337,13 @@ func (a *App) AWSResume(ctx context.Context, conn AWSConnection) (*awsmfa.Replac
 	return c.Resume(ctx, v, a.AWSJournalPath())
 }
 
+// ResumeAWSReplacement is what the app runs at start: it finishes or rolls
+// back an interrupted device replacement through the connection recorded in
+// the journal. (nil, nil) when nothing is pending.
+func (a *App) ResumeAWSReplacement(ctx context.Context) (*awsmfa.ReplaceResult, error) {
+	return a.AWSResume(ctx, AWSConnection{})
+}
+
 // AWSRemoveDevice deactivates a user's device and deletes it if virtual.
 func (a *App) AWSRemoveDevice(ctx context.Context, conn AWSConnection, user, serial string) (*awsmfa.RemoveResult, error) {
 	v, err := a.Vault()

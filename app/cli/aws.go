@@ -54,6 +54,21 @@ endpoint_url). --practice uses the built-in practice account instead: a local
 look-alike of IAM and STS that never reaches AWS. It is the default when no
 AWS configuration exists.`,
 	}
+	// An interrupted replacement must not be forgotten: every AWS command
+	// but the quiet credential_process mentions it.
+	cmd.PersistentPreRunE = func(c *cobra.Command, _ []string) error {
+		if c.Name() == "credentials" || c.Name() == "replace" {
+			return nil
+		}
+		a, err := e.App()
+		if err != nil {
+			return nil
+		}
+		if j, err := a.AWSPendingReplacement(); err == nil && j != nil {
+			fmt.Fprintf(e.Err, "Note: the replacement of %s for %s stopped at phase %q; run 'sparekey aws replace --resume' to finish or roll it back.\n", j.OldSerial, j.UserName, j.Phase)
+		}
+		return nil
+	}
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&conn.Profile, "profile", "", "AWS profile to use (default: $AWS_PROFILE or default)")
 	pf.StringVar(&conn.EndpointURL, "endpoint-url", "", "IAM and STS endpoint to use instead of AWS")

@@ -172,6 +172,19 @@ func TestAWSCLIPractice(t *testing.T) {
 		t.Fatalf("orphans: %s", out)
 	}
 
+	// An interrupted replacement is announced, then rolled back.
+	a, _ := te.e.App()
+	journal := fmt.Sprintf(`{"version":1,"phase":"started","connection":"practice","user_name":"bob","old_serial":"arn:aws:iam::123456789012:mfa/x","new_device_name":"never-created","new_device_path":"/"}`)
+	if err := os.WriteFile(a.AWSJournalPath(), []byte(journal), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, _ := te.run("aws", "whoami"); !strings.Contains(errOut, "replace --resume") {
+		t.Fatalf("no notice of the pending replacement: %s", errOut)
+	}
+	if out := te.ok("aws", "replace", "--resume"); !strings.Contains(out, "Rolled back") {
+		t.Fatalf("resume: %s", out)
+	}
+
 	// Guidance reaches the user: bob has no MFA and may not remove devices.
 	_, errOut, code := te.run("aws", "--practice-user", "bob", "remove", "--user", "alice", "--serial", "arn:aws:iam::123456789012:mfa/alice")
 	if code != 1 || !strings.Contains(errOut, "permission") {
