@@ -606,3 +606,33 @@ func TestFaultInjection(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestConcurrentClients runs clients in parallel (meaningful under -race):
+// every request is served whole under the account's lock.
+func TestConcurrentClients(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	a := f.admin()
+	errs := make(chan error, 64)
+	for w := 0; w < 8; w++ {
+		go func() {
+			for i := 0; i < 8; i++ {
+				name := fmt.Sprintf("w%d-%d", w, i)
+				_, err := a.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String(name)})
+				if err == nil {
+					_, err = a.ListVirtualMFADevices(ctx, &iam.ListVirtualMFADevicesInput{MaxItems: aws.Int32(5)})
+				}
+				errs <- err
+			}
+		}()
+	}
+	for i := 0; i < 64; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := a.GetAccountSummary(ctx, &iam.GetAccountSummaryInput{})
+	if err != nil || out.SummaryMap["MFADevices"] != 65 {
+		t.Fatalf("MFADevices = %v, %v", out.SummaryMap["MFADevices"], err)
+	}
+}
