@@ -217,7 +217,7 @@ func TestBadInput(t *testing.T) {
 		{"bit flipped in header MAC", flip(good, bytes.Index(good, []byte("\n---"))+6), useID, ErrDamaged, "damaged"},
 		{"not age", []byte("{\"format\":\"sparekey-backup\"}"), useID, ErrNotAge, "not an age-encrypted file"},
 		{"empty file", nil, useID, ErrNotAge, "not an age"},
-		{"age file, not JSON", doc("hello, world\n"), useID, ErrNotBackup, "not JSON"},
+		{"age file, not JSON", doc("hello, world\n"), useID, ErrNotBackup, "not a JSON object"},
 		{"age file, other JSON", doc(`{"schema":1,"app":"sparekey","accounts":[]}`), useID, ErrNotBackup, "not a Sparekey backup"},
 		{"missing version", doc(`{"format":"sparekey-backup","accounts":[]}`), useID, ErrMalformed, "version"},
 		{"mistyped version", doc(`{"format":"sparekey-backup","version":"1","accounts":[]}`), useID, ErrMalformed, "whole number"},

@@ -213,21 +213,30 @@ type Contents struct {
 // ErrMalformed or *NewerVersionError; problems with single accounts land in
 // Contents.Invalid so the valid ones can still be restored.
 func Decode(plain []byte) (*Contents, error) {
-	var head struct {
-		Format  *string         `json:"format"`
-		Version json.RawMessage `json:"version"`
+	// One pass over the whole document; the fields are decoded from their
+	// raw text afterwards so each problem can be named precisely.
+	var top struct {
+		Format   *string         `json:"format"`
+		Version  json.RawMessage `json:"version"`
+		Created  json.RawMessage `json:"created"`
+		Count    json.RawMessage `json:"count"`
+		Accounts json.RawMessage `json:"accounts"`
 	}
-	if err := json.Unmarshal(plain, &head); err != nil {
-		return nil, fmt.Errorf("%w: the decrypted contents are not JSON", ErrNotBackup)
+	if err := json.Unmarshal(plain, &top); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field == "format" {
+			return nil, fmt.Errorf("%w: the decrypted contents are not a Sparekey backup (\"format\" is not %q)", ErrNotBackup, FormatName)
+		}
+		return nil, fmt.Errorf("%w: the decrypted contents are not a JSON object", ErrNotBackup)
 	}
-	if head.Format == nil || *head.Format != FormatName {
+	if top.Format == nil || *top.Format != FormatName {
 		return nil, fmt.Errorf("%w: the decrypted contents are not a Sparekey backup (no \"format\": %q field)", ErrNotBackup, FormatName)
 	}
 	var version int
-	if len(head.Version) == 0 {
+	if isAbsent(top.Version) {
 		return nil, fmt.Errorf("%w: the \"version\" field is missing", ErrMalformed)
 	}
-	if err := json.Unmarshal(head.Version, &version); err != nil {
+	if err := json.Unmarshal(top.Version, &version); err != nil {
 		return nil, fmt.Errorf("%w: the \"version\" field must be a whole number", ErrMalformed)
 	}
 	if version > FormatVersion {
@@ -236,36 +245,57 @@ func Decode(plain []byte) (*Contents, error) {
 	if version < 1 {
 		return nil, fmt.Errorf("%w: unknown format version %d", ErrMalformed, version)
 	}
-
-	var doc struct {
-		Created  *time.Time        `json:"created"`
-		Count    *int              `json:"count"`
-		Accounts []json.RawMessage `json:"accounts"`
+	c := &Contents{Version: version}
+	if !isAbsent(top.Created) {
+		if err := json.Unmarshal(top.Created, &c.Created); err != nil {
+			return nil, fmt.Errorf("%w: the \"created\" field must be a date in RFC 3339 format", ErrMalformed)
+		}
 	}
-	if err := json.Unmarshal(plain, &doc); err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrMalformed, describeJSONError(err))
-	}
-	if doc.Accounts == nil {
+	if isAbsent(top.Accounts) {
 		return nil, fmt.Errorf("%w: the \"accounts\" list is missing", ErrMalformed)
 	}
-	c := &Contents{Version: version}
-	if doc.Created != nil {
-		c.Created = *doc.Created
-	}
-	if doc.Count != nil {
-		c.Declared = *doc.Count
-	} else {
-		c.Declared = len(doc.Accounts)
-	}
-	for i, raw := range doc.Accounts {
-		a, label, err := decodeEntry(raw)
-		if err != nil {
-			c.Invalid = append(c.Invalid, InvalidEntry{Index: i + 1, Label: label, Reason: err.Error()})
-			continue
+	// Fast path: every entry well-typed. Otherwise go entry by entry, so
+	// one bad entry is reported by itself and the others still restore.
+	var entries []*Entry
+	if err := json.Unmarshal(top.Accounts, &entries); err == nil {
+		for i, e := range entries {
+			if e == nil {
+				c.Invalid = append(c.Invalid, InvalidEntry{Index: i + 1, Reason: "the entry is empty (null)"})
+				continue
+			}
+			a, err := e.Account()
+			if err != nil {
+				c.Invalid = append(c.Invalid, InvalidEntry{Index: i + 1, Label: labelOf(e.Issuer, e.Name), Reason: err.Error()})
+				continue
+			}
+			c.Accounts = append(c.Accounts, a)
 		}
-		c.Accounts = append(c.Accounts, a)
+	} else {
+		var raws []json.RawMessage
+		if err := json.Unmarshal(top.Accounts, &raws); err != nil {
+			return nil, fmt.Errorf("%w: the \"accounts\" field must be a list of accounts", ErrMalformed)
+		}
+		entries = make([]*Entry, len(raws)) // for the count below
+		for i, raw := range raws {
+			a, label, err := decodeEntry(raw)
+			if err != nil {
+				c.Invalid = append(c.Invalid, InvalidEntry{Index: i + 1, Label: label, Reason: err.Error()})
+				continue
+			}
+			c.Accounts = append(c.Accounts, a)
+		}
+	}
+	c.Declared = len(entries)
+	if !isAbsent(top.Count) {
+		if err := json.Unmarshal(top.Count, &c.Declared); err != nil {
+			return nil, fmt.Errorf("%w: the \"count\" field must be a whole number", ErrMalformed)
+		}
 	}
 	return c, nil
+}
+
+func isAbsent(raw json.RawMessage) bool {
+	return len(raw) == 0 || bytes.Equal(raw, []byte("null"))
 }
 
 func decodeEntry(raw json.RawMessage) (*vault.Account, string, error) {
@@ -276,7 +306,9 @@ func decodeEntry(raw json.RawMessage) (*vault.Account, string, error) {
 		Name   any `json:"name"`
 	}
 	_ = json.Unmarshal(raw, &names)
-	label := labelOf(names.Issuer, names.Name)
+	is, _ := names.Issuer.(string)
+	n, _ := names.Name.(string)
+	label := labelOf(is, n)
 	if bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
 		return nil, label, errors.New("the entry is empty (null)")
 	}
@@ -291,10 +323,8 @@ func decodeEntry(raw json.RawMessage) (*vault.Account, string, error) {
 	return a, a.Label(), nil
 }
 
-func labelOf(issuer, name any) string {
-	is, _ := issuer.(string)
-	n, _ := name.(string)
-	a := vault.Account{Issuer: is, Name: n}
+func labelOf(issuer, name string) string {
+	a := vault.Account{Issuer: issuer, Name: name}
 	l := a.Label()
 	if len(l) > 80 {
 		l = l[:80] + "…"
