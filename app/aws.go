@@ -43,8 +43,11 @@ type AWSConnection struct {
 // session cache.
 func (c AWSConnection) Label() string {
 	switch {
-	case c.Practice:
+	case c.Practice && (c.PracticeUser == "" || c.PracticeUser == practice.AdminUser):
 		return PracticeLabel
+	case c.Practice:
+		// Each practice identity has its own sessions.
+		return PracticeLabel + ":" + c.PracticeUser
 	case c.Profile != "":
 		return c.Profile
 	case os.Getenv("AWS_PROFILE") != "":
@@ -196,15 +199,12 @@ func (a *App) AWSOrphans(ctx context.Context, conn AWSConnection) ([]awsmfa.Devi
 // AWSDeleteOrphans deletes unassigned virtual devices (only the listed
 // serials when given) and returns those deleted.
 func (a *App) AWSDeleteOrphans(ctx context.Context, conn AWSConnection, only ...string) ([]string, error) {
-	v, err := a.Vault()
-	if err != nil {
-		return nil, err
-	}
 	c, err := a.AWSClient(ctx, conn)
 	if err != nil {
 		return nil, err
 	}
-	return c.DeleteOrphans(ctx, v, only...)
+	// With the vault open, seeds of deleted orphans leave it too.
+	return c.DeleteOrphans(ctx, a.vaultIfOpen(), only...)
 }
 
 // AWSEnroll makes Sparekey an MFA device of the caller (or, as admin, of
@@ -325,8 +325,8 @@ func (a *App) AWSResume(ctx context.Context, conn AWSConnection) (*awsmfa.Replac
 	if err != nil {
 		return nil, err
 	}
-	if j.Label == PracticeLabel {
-		conn.Practice = true
+	if user, ok := strings.CutPrefix(j.Label, PracticeLabel); ok && (user == "" || user[0] == ':') {
+		conn.Practice, conn.PracticeUser = true, strings.TrimPrefix(user, ":")
 	} else if conn.Label() != j.Label {
 		conn.Profile, conn.Practice = j.Label, false
 	}

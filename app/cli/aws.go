@@ -105,12 +105,28 @@ AWS configuration exists.`,
 
 type resolver func(*cobra.Command) app.AWSConnection
 
-// awsApp returns the app, unlocking the vault only when needed.
-func (e *Env) awsApp(needVault bool) (*app.App, error) {
-	if needVault {
-		if _, err := e.OpenVault(); err != nil {
-			return nil, err
-		}
+// awsApp returns the app with the vault unlocked when useVault is set. A
+// vault that does not exist yet is not an error for listings (they only
+// lose the "seed in Sparekey" column); chores that store seeds use
+// needVault and fail.
+func (e *Env) awsApp(useVault bool) (*app.App, error) {
+	a, err := e.App()
+	if err != nil || !useVault {
+		return a, err
+	}
+	if st, _ := a.State(); st == app.StateMissing {
+		return a, nil
+	}
+	if _, err := e.OpenVault(); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// needVault unlocks the vault, which must exist.
+func (e *Env) needVault() (*app.App, error) {
+	if _, err := e.OpenVault(); err != nil {
+		return nil, err
 	}
 	return e.App()
 }
@@ -222,7 +238,7 @@ enable it with two codes Sparekey computes itself, and check that it works.
 If a step fails, what was created is undone, or the exact leftovers are listed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			a, err := e.awsApp(true)
+			a, err := e.needVault()
 			if err != nil {
 				return err
 			}
@@ -291,7 +307,7 @@ the first, then wait for the token to change and type the second.`,
 			if len(args) != 1 {
 				return usagef("resync needs ACCOUNT (a vault name or serial) or --serial for a hardware token")
 			}
-			a, err := e.awsApp(true)
+			a, err := e.needVault()
 			if err != nil {
 				return err
 			}
@@ -355,7 +371,7 @@ old one. Progress is journaled in the data folder; if the replacement is
 interrupted, 'sparekey aws replace --resume' finishes or rolls it back.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			a, err := e.awsApp(true)
+			a, err := e.needVault()
 			if err != nil {
 				return err
 			}
@@ -415,7 +431,7 @@ func newAWSRemove(e *Env, resolve resolver) *cobra.Command {
 			if serial == "" {
 				return usagef("remove needs --serial")
 			}
-			a, err := e.awsApp(true)
+			a, err := e.needVault()
 			if err != nil {
 				return err
 			}
