@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/sparekey/sparekey/sync/awsmfa"
 	"github.com/sparekey/sparekey/vault"
