@@ -286,6 +286,26 @@ func TestPracticeEnrollErrors(t *testing.T) {
 		}
 	})
 
+	t.Run("throttled for good", func(t *testing.T) {
+		e.srv.InjectFault("ListUsers", practice.FaultThrottle, 100)
+		defer e.srv.InjectFault("ListUsers", "", 0)
+		_, err := admin.Users(ctx)
+		if !errors.Is(err, ErrThrottled) || !strings.Contains(GuidanceOf(err), "retried") {
+			t.Fatalf("err = %v (%q)", err, GuidanceOf(err))
+		}
+	})
+
+	t.Run("timeouts for good", func(t *testing.T) {
+		e.srv.InjectFault("ListUsers", practice.FaultTimeout, 100)
+		defer e.srv.InjectFault("ListUsers", "", 0)
+		opts := admin.opts
+		opts.AttemptTimeout, opts.MaxAttempts = 200*time.Millisecond, 2
+		_, err := connect(t, opts).Users(ctx)
+		if !errors.Is(err, ErrNetwork) || GuidanceOf(err) == "" {
+			t.Fatalf("err = %v", err)
+		}
+	})
+
 	t.Run("bad keys", func(t *testing.T) {
 		_, err := e.client(t, practice.Credentials{AccessKeyID: "AKIAWRONGWRONGWRONG1", SecretAccessKey: "nope"}).WhoAmI(ctx)
 		if !errors.Is(err, ErrCredentials) || !strings.Contains(GuidanceOf(err), "partition") {
