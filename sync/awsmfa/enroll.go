@@ -36,6 +36,9 @@ var (
 	ErrNotAUser = errors.New("the credentials belong to a role, not an IAM user")
 	// ErrBadCodes: codes typed by a person are malformed.
 	ErrBadCodes = errors.New("the two codes must be different 6-digit numbers")
+
+	// errNoVault: a flow that stores seeds was called without a vault.
+	errNoVault = errors.New("an unlocked vault is needed to hold the new device's seed")
 )
 
 // IncompleteError reports a flow that failed part way, saying precisely what
@@ -137,6 +140,9 @@ func (c *Client) target(ctx context.Context, userName string) (*Identity, string
 // device's seed can never be lost. On failure Enroll undoes what it created
 // and returns an *IncompleteError listing anything it could not undo.
 func (c *Client) Enroll(ctx context.Context, v *vault.Vault, req EnrollRequest) (*EnrollResult, error) {
+	if v == nil {
+		return nil, errNoVault
+	}
 	id, user, self, err := c.target(ctx, req.UserName)
 	if err != nil {
 		return nil, err

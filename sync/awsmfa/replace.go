@@ -48,6 +48,9 @@ func (c *Client) Replace(ctx context.Context, v *vault.Vault, req ReplaceRequest
 	if req.JournalPath == "" {
 		return nil, errors.New("replace: no journal path")
 	}
+	if v == nil {
+		return nil, errNoVault
+	}
 	if j, err := ReadJournal(req.JournalPath); err != nil || j != nil {
 		if err != nil {
 			return nil, err
