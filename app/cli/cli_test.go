@@ -21,13 +21,13 @@ import (
 // coreEnv is an in-process CLI on its own vault folder, with an in-memory
 // keyring, cheap scrypt and a clock fixed at RFC 6238's time 59.
 type coreEnv struct {
-	t        *testing.T
+	t        testing.TB
 	e        *Env
 	out, err bytes.Buffer
 	vault    string
 }
 
-func newCoreEnv(t *testing.T) *coreEnv {
+func newCoreEnv(t testing.TB) *coreEnv {
 	dir := t.TempDir()
 	c := &coreEnv{t: t, vault: filepath.Join(dir, "data", "vault.age")}
 	c.e = &Env{In: strings.NewReader(""), Out: &c.out, Err: &c.err, appOpts: &app.Options{
