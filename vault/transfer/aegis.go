@@ -48,9 +48,9 @@ type aegisParams struct {
 }
 
 type aegisDB struct {
-	Version int               `json:"version"`
-	Entries []json.RawMessage `json:"entries"`
-	Groups  []aegisGroup      `json:"groups"`
+	Version int             `json:"version"`
+	Entries json.RawMessage `json:"entries"`
+	Groups  []aegisGroup    `json:"groups"`
 }
 
 type aegisGroup struct {
@@ -109,14 +109,35 @@ func readAegis(c *collector, data []byte, opts Options) error {
 	if err := json.Unmarshal(db, &content); err != nil {
 		return jsonProblem(err, "db")
 	}
-	if content.Entries == nil {
+	if len(content.Entries) == 0 || string(content.Entries) == "null" {
 		return &FieldError{Field: "db.entries", Reason: "is missing"}
 	}
 	groups := map[string]string{}
 	for _, g := range content.Groups {
 		groups[g.UUID] = g.Name
 	}
-	for i, raw := range content.Entries {
+	// Decoding all entries at once is a pass fewer over the file; only when
+	// some entry has a field of the wrong type are they decoded one by one,
+	// to name it and keep the others.
+	var entries []aegisEntry
+	if json.Unmarshal(content.Entries, &entries) == nil {
+		for i := range entries {
+			e := &entries[i]
+			pos := fmt.Sprintf("entry %d", i+1)
+			in, why := e.account(groups)
+			if why != "" {
+				c.skip(entryLabel(pos, e.Issuer, e.Name), why)
+				continue
+			}
+			c.add(pos, in)
+		}
+		return nil
+	}
+	var raws []json.RawMessage
+	if err := json.Unmarshal(content.Entries, &raws); err != nil {
+		return jsonProblem(err, "db.entries")
+	}
+	for i, raw := range raws {
 		pos := fmt.Sprintf("entry %d", i+1)
 		var e aegisEntry
 		if err := json.Unmarshal(raw, &e); err != nil {

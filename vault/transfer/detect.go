@@ -37,7 +37,7 @@ func Detect(data []byte) (Format, error) {
 }
 
 func detectJSON(text []byte) (Format, error) {
-	var top map[string]json.RawMessage
+	var top map[string]jsonShape
 	if err := json.Unmarshal(text, &top); err != nil {
 		return "", fmt.Errorf("it looks like JSON but cannot be read: %w", jsonProblem(err, ""))
 	}
@@ -67,9 +67,18 @@ func detectJSON(text []byte) (Format, error) {
 	return "", fmt.Errorf("%w (this JSON file has none of the fields those exports have)", ErrUnknownFormat)
 }
 
-func isArray(raw json.RawMessage) bool {
-	raw = bytes.TrimSpace(raw)
-	return len(raw) > 0 && raw[0] == '['
+func isArray(s jsonShape) bool { return s == '[' }
+
+// jsonShape keeps only the first byte of a JSON value: detection needs the
+// top-level keys, and copying each value (a whole Aegis database) would
+// only cost time.
+type jsonShape byte
+
+func (s *jsonShape) UnmarshalJSON(b []byte) error {
+	if b = bytes.TrimSpace(b); len(b) > 0 {
+		*s = jsonShape(b[0])
+	}
+	return nil
 }
 
 // detectText reads the first meaningful line: URI lists start with a URI.
