@@ -209,6 +209,12 @@ func (c *Client) enroll(ctx context.Context, v *vault.Vault, id *Identity, user 
 			// A timed-out create may have happened on the server; look for it.
 			return nil, c.incompleteCreate(ctx, req, err)
 		}
+		var e *Error
+		if self && errors.As(err, &e) && (e.Kind == ErrAccessDenied || e.Kind == ErrMFARequired) && req.DeviceName != user {
+			// Older versions of AWS's self-service policy allow only a
+			// device named after the user.
+			e.Guidance += " If your policy allows only a device named after you, retry with --name " + user + "."
+		}
 		return nil, err
 	}
 	serial := aws.ToString(created.VirtualMFADevice.SerialNumber)
