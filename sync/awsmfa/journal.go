@@ -90,6 +90,28 @@ func writeJournal(path string, j *Journal) error {
 	return writeFileAtomic(path, append(data, '\n'))
 }
 
+// createJournal writes the first version of a journal, failing with
+// ErrReplaceInProgress if one exists: two Sparekey processes can never both
+// start a replacement. The file appears complete (link of a synced temp file).
+func createJournal(path string, j *Journal) error {
+	data, err := json.MarshalIndent(j, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := path + ".new"
+	if err := writeFileAtomic(tmp, append(data, '\n')); err != nil {
+		return err
+	}
+	defer os.Remove(tmp)
+	if err := os.Link(tmp, path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return ErrReplaceInProgress
+		}
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
 func writeFileAtomic(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {

@@ -112,7 +112,15 @@ func (c *Client) Replace(ctx context.Context, v *vault.Vault, req ReplaceRequest
 // simulate a crash.
 func (c *Client) record(path string, j *Journal, phase string) error {
 	j.Phase, j.Updated = phase, c.now().UTC()
-	if err := writeJournal(path, j); err != nil {
+	write := writeJournal
+	if phase == PhaseStarted {
+		write = createJournal
+	}
+	if err := write(path, j); err != nil {
+		if errors.Is(err, ErrReplaceInProgress) {
+			return &Error{Op: "Replace", Kind: ErrReplaceInProgress, Err: err,
+				Guidance: "Another device replacement started at the same moment; let it finish, or run 'sparekey aws replace --resume'."}
+		}
 		return &IncompleteError{Flow: "replace", Step: "writing the journal", Err: err}
 	}
 	if c.hookPhase != nil {

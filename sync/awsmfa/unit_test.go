@@ -208,3 +208,18 @@ func TestMFAState(t *testing.T) {
 		}
 	}
 }
+
+func TestCreateJournalIsExclusive(t *testing.T) {
+	path := t.TempDir() + "/" + JournalFile
+	j := &Journal{Version: JournalVersion, Phase: PhaseStarted, Label: "x", UserName: "bob", OldSerial: "GAHT1"}
+	if err := createJournal(path, j); err != nil {
+		t.Fatal(err)
+	}
+	if err := createJournal(path, j); !errors.Is(err, ErrReplaceInProgress) {
+		t.Fatalf("second create: %v", err)
+	}
+	got, err := ReadJournal(path)
+	if err != nil || got.UserName != "bob" {
+		t.Fatalf("read back %+v, %v", got, err)
+	}
+}
