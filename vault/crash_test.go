@@ -65,7 +65,7 @@ func TestCrashSafety(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	t.Logf("random seed %d", seed)
 	seen := map[string]int{}
-	deadline := time.Now().Add(50 * time.Second)
+	deadline := time.Now().Add(45 * time.Second)
 	for i := range iterations {
 		if time.Now().After(deadline) {
 			t.Logf("stopping after %d iterations to stay within the time budget", i)
