@@ -240,7 +240,7 @@ func (a *Account) Validate() error {
 		return fieldErr(ErrInvalidAccount, "algorithm", "%q is not supported (use SHA1, SHA256 or SHA512)", a.Algorithm)
 	}
 	if a.Kind == KindSteam && a.Digits != SteamDigits {
-		return fieldErr(ErrInvalidAccount, "digits", "Steam codes always have %d characters", SteamDigits)
+		return fieldErr(ErrInvalidAccount, "digits", "must be %d: Steam codes always have %d characters", SteamDigits, SteamDigits)
 	}
 	if a.Digits < MinDigits || a.Digits > MaxDigits {
 		return fieldErr(ErrInvalidAccount, "digits", "%d is out of range (%d to %d)", a.Digits, MinDigits, MaxDigits)
@@ -252,7 +252,7 @@ func (a *Account) Validate() error {
 		return err
 	}
 	if a.Issuer == "" && a.Name == "" {
-		return fieldErr(ErrInvalidAccount, "name", "an account needs an issuer or a name")
+		return fieldErr(ErrInvalidAccount, "name", "is missing: an account needs an issuer or a name")
 	}
 	if len(a.Issuer) > maxLabelLength || len(a.Name) > maxLabelLength {
 		return fieldErr(ErrInvalidAccount, "name", "is longer than %d characters", maxLabelLength)

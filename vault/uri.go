@@ -37,7 +37,7 @@ func ParseURI(raw string) (*Account, error) {
 	}
 	if !strings.HasPrefix(lower, "otpauth://") {
 		// Never echo the input: a pasted bare secret would end up in the message.
-		return nil, uriErr("scheme", "must start with otpauth:// (this looks like something else; to enter a bare secret use the manual form or --secret)")
+		return nil, uriErr("scheme", "must start with otpauth:// (this looks like something else; to enter a bare secret use the manual form or --secret-stdin)")
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -105,7 +105,7 @@ func ParseURI(raw string) (*Account, error) {
 		return nil, err
 	}
 	if kind == KindSteam && acct.Digits != 0 && acct.Digits != SteamDigits {
-		return nil, uriErr("digits", "Steam codes always have %d characters (got %d)", SteamDigits, acct.Digits)
+		return nil, uriErr("digits", "must be %d for Steam codes (got %d)", SteamDigits, acct.Digits)
 	}
 	if kind != KindHOTP {
 		if acct.Period, err = intParam(param, "period", 1, MaxPeriod); err != nil {

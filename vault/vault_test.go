@@ -236,3 +236,15 @@ func TestSearchUnicode(t *testing.T) {
 		}
 	}
 }
+
+func TestUpdateNormalizesTags(t *testing.T) {
+	v := NewMemory(mustAccount(t, Account{Name: "n", Secret: uriSecret, Tags: []string{"work"}}))
+	a := v.Accounts()[0]
+	a.Tags = append(a.Tags, "work", " home ", "", "home")
+	if err := v.Update(a); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := v.Get(a.ID); !slices.Equal(got.Tags, []string{"work", "home"}) {
+		t.Errorf("tags after Update = %q", got.Tags)
+	}
+}

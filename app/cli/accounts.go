@@ -467,6 +467,9 @@ func newEditCommand(e *Env) *cobra.Command {
 			if err := v.Update(acct); err != nil {
 				return err
 			}
+			if saved, err := v.Get(acct.ID); err == nil {
+				acct = saved // as stored: tags de-duplicated, timestamps set
+			}
 			if e.JSON {
 				return e.printJSON(viewOf(acct))
 			}

@@ -248,3 +248,19 @@ func TestIsCobraUsage(t *testing.T) {
 		}
 	}
 }
+
+func TestEditTags(t *testing.T) {
+	c := newCoreEnv(t)
+	c.ok(nil, "add", "otpauth://totp/A:a?secret=GEZDGNBVGY3TQOJQ", "--tag", "work")
+	out := c.ok(nil, "edit", "a", "--add-tag", "work", "--add-tag", " home ", "--json")
+	var view accountView
+	if err := json.Unmarshal([]byte(out), &view); err != nil || strings.Join(view.Tags, ",") != "work,home" {
+		t.Errorf("edit --json tags = %q, %v", view.Tags, err)
+	}
+	if _, errOut, code := c.run(nil, "add", "otpauth://steam/S:s?secret=GEZDGNBVGY3TQOJR&digits=6"); code != 1 || !strings.Contains(errOut, "The digits must be 5 for Steam codes (got 6)") {
+		t.Errorf("steam digits: %d %q", code, errOut)
+	}
+	if _, errOut, code := c.run(strings.NewReader("GEZDGNBVGY3TQOJS\n"), "add", "--secret-stdin"); code != 1 || !strings.Contains(errOut, "The name is missing: an account needs an issuer or a name.") {
+		t.Errorf("no name: %d %q", code, errOut)
+	}
+}
