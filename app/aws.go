@@ -187,6 +187,15 @@ func (a *App) AWSDevices(ctx context.Context, conn AWSConnection, all bool, prog
 	return c.UserDevices(ctx, "", a.vaultIfOpen())
 }
 
+// AWSUserDevices lists one user's devices (admin; "" = the caller).
+func (a *App) AWSUserDevices(ctx context.Context, conn AWSConnection, user string) ([]awsmfa.Device, error) {
+	c, err := a.AWSClient(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	return c.UserDevices(ctx, user, a.vaultIfOpen())
+}
+
 // AWSOrphans lists unassigned virtual devices.
 func (a *App) AWSOrphans(ctx context.Context, conn AWSConnection) ([]awsmfa.Device, error) {
 	c, err := a.AWSClient(ctx, conn)

@@ -63,10 +63,19 @@ func TestAWSPracticeSessionsAndResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	admin := AWSConnection{Practice: true}
+	saves := 0
+	a.OnChange(func() { saves++ }) // what automatic backups hook into
 	for _, user := range []string{"alice", "bob"} {
 		if _, err := a.AWSEnroll(ctx, admin, awsmfa.EnrollRequest{UserName: user}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if saves == 0 {
+		t.Fatal("enrolling did not notify the vault's change listeners")
+	}
+	devs, err := a.AWSUserDevices(ctx, admin, "bob")
+	if err != nil || len(devs) != 1 || !devs[0].Held {
+		t.Fatalf("bob's devices: %+v %v", devs, err)
 	}
 	sessions := map[string]*awsmfa.Session{}
 	for _, user := range []string{"alice", "bob"} {
