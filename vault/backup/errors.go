@@ -49,7 +49,7 @@ func (e *FileError) Unwrap() error { return e.Err }
 func hint(err error) string {
 	switch {
 	case errors.Is(err, ErrWrongPassphrase):
-		return " (check the passphrase and try again; nothing was changed)"
+		return " (check it and try again)"
 	case errors.Is(err, ErrNoIdentity):
 		return " (it was made for another key: pass the right one with --identity, or use its passphrase)"
 	case errors.Is(err, ErrDamaged):
