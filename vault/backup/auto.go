@@ -397,10 +397,9 @@ func (a *Auto) write() (string, error) {
 	a.mu.Lock()
 	a.lastWritten = fingerprint
 	a.mu.Unlock()
-	if err := Prune(a.cfg.Dir, a.cfg.Keep); err != nil {
-		// The new backup exists; a failed prune only leaves extra files.
-		return name, nil
-	}
+	// The new backup exists; a failed prune only leaves extra files, and
+	// the next run tries again.
+	_ = Prune(a.cfg.Dir, a.cfg.Keep)
 	return name, nil
 }
 
