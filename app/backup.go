@@ -133,6 +133,11 @@ type RestoreSource struct {
 	IdentityFiles []string
 	// Passphrase is asked only if the backup is passphrase-encrypted.
 	Passphrase func() ([]byte, error)
+	// KeyPassphrase is asked for a passphrase-protected key file: the
+	// sparekey-vault-key.age kept beside automatic backups (found
+	// automatically next to the backup) or an encrypted IdentityFiles
+	// entry. Its passphrase is the vault passphrase. nil: Passphrase is used.
+	KeyPassphrase func(path string) ([]byte, error)
 	// PluginUI lets plugin identities (age-plugin-yubikey) ask for a PIN or
 	// a touch; nil means no interaction.
 	PluginUI *plugin.ClientUI
@@ -145,11 +150,24 @@ func (a *App) unlockFor(src RestoreSource) (backup.Unlock, error) {
 		u.Identities = append(u.Identities, v.Identity())
 	}
 	for _, f := range src.IdentityFiles {
+		if backup.IsEncryptedIdentityFile(f) {
+			u.KeyFiles = append(u.KeyFiles, f)
+			continue
+		}
 		ids, err := backup.ParseIdentityFile(f, src.PluginUI)
 		if err != nil {
 			return u, err
 		}
 		u.Identities = append(u.Identities, ids...)
+	}
+	// Automatic backups keep the vault key, protected by the vault
+	// passphrase, beside them: on a new computer that is the only key.
+	if sibling := filepath.Join(filepath.Dir(src.Path), backup.KeyFileName); fileExists(sibling) && !slices.Contains(u.KeyFiles, sibling) {
+		u.KeyFiles = append(u.KeyFiles, sibling)
+	}
+	u.KeyPassphrase = src.KeyPassphrase
+	if u.KeyPassphrase == nil && src.Passphrase != nil {
+		u.KeyPassphrase = func(string) ([]byte, error) { return src.Passphrase() }
 	}
 	return u, nil
 }
@@ -375,13 +393,17 @@ func (a *App) StartAutoBackup() error {
 	// configuration), outside the lock: its last status report may call
 	// back into listeners.
 	_ = a.StopAutoBackup() // a failure shows in its status; the new configuration starts anyway
-	auto, err := backup.StartAuto(backup.AutoConfig{
+	cfg := backup.AutoConfig{
 		Dir:        s.BackupDir,
 		Keep:       s.BackupKeep,
 		Recipients: recipients,
 		StatusFile: a.autoStatusPath(),
 		Now:        a.now,
-	}, v.Accounts)
+	}
+	if v.Mode() == vault.ModePassphrase && v.Path() != "" {
+		cfg.KeyFile = vault.KeyFilePath(v.Path())
+	}
+	auto, err := backup.StartAuto(cfg, v.Accounts)
 	if err != nil {
 		return fmt.Errorf("automatic backups: %w", err)
 	}
@@ -406,6 +428,23 @@ func (a *App) StartAutoBackup() error {
 		a.OnLock(func() { _ = a.StopAutoBackup() })
 	}
 	return nil
+}
+
+// AutoBackupAdvice says what the user must keep elsewhere for automatic
+// backups to survive the loss of this computer, or "" when nothing is
+// needed. Automatic backups are encrypted to the vault key: in passphrase
+// mode a passphrase-protected copy of it is kept beside them (restore needs
+// only the passphrase), but a key kept in the OS keyring is lost with the
+// computer unless it was exported or another recipient was added.
+func (a *App) AutoBackupAdvice() string {
+	s := a.Settings()
+	if s.BackupDir == "" || len(s.BackupRecipients) > 0 {
+		return ""
+	}
+	if _, mode := a.State(); mode == vault.ModePassphrase {
+		return ""
+	}
+	return "Automatic backups are encrypted to the vault key, which is kept in this computer's keyring. To restore them on another computer, keep a copy of that key somewhere safe (sparekey key export) or add a recipient you keep elsewhere (an age key or a YubiKey)."
 }
 
 // StopAutoBackup writes any pending backup and stops automatic backups.

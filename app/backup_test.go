@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"filippo.io/age"
+
 	"github.com/sparekey/sparekey/vault"
 	"github.com/sparekey/sparekey/vault/backup"
 )
@@ -248,5 +250,69 @@ func TestPaperBackupSelection(t *testing.T) {
 	}
 	if _, err := a.PaperBackup(context.Background(), out, PaperOptions{Accounts: []string{"nothing like it"}}); err == nil {
 		t.Error("unknown account accepted")
+	}
+}
+
+// The promise, for automatic backups: a user who kept only the backup
+// folder (a synced cloud folder) and the vault passphrase gets every
+// account back on a new computer.
+func TestAutoBackupsRestoreOnANewComputerWithThePassphrase(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	old := New(Options{
+		Paths:      Paths{Config: filepath.Join(root, "config"), Data: filepath.Join(root, "data"), Vault: filepath.Join(root, "data", "vault.age")},
+		Keyring:    &vault.MemoryKeyring{},
+		WorkFactor: 10,
+	})
+	os.MkdirAll(old.Paths().Config, 0o700)
+	if err := old.CreateVault(ctx, pass("the vault passphrase")); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { old.StopAutoBackup() })
+	cloud := t.TempDir()
+	if err := old.ConfigureAutoBackup(AutoBackupConfig{Dir: cloud}); err != nil {
+		t.Fatal(err)
+	}
+	if advice := old.AutoBackupAdvice(); advice != "" {
+		t.Errorf("passphrase mode needs no advice, got %q", advice)
+	}
+	addTestAccounts(t, old)
+	if err := old.BackupNow(); err != nil {
+		t.Fatal(err)
+	}
+	files, err := old.AutoBackups()
+	if err != nil || len(files) == 0 {
+		t.Fatal(files, err)
+	}
+	old.Lock()
+
+	fresh := newBackupTestApp(t) // another computer: a new, empty vault with its own key
+	if advice := fresh.AutoBackupAdvice(); advice != "" {
+		t.Errorf("no auto backups configured, got advice %q", advice)
+	}
+	_, _, err = fresh.RestoreIntoEmpty(ctx, RestoreSource{Path: files[0].Path, KeyPassphrase: func(string) ([]byte, error) { return []byte("not it"), nil }})
+	if !errors.Is(err, backup.ErrWrongPassphrase) || !strings.Contains(err.Error(), backup.KeyFileName) {
+		t.Errorf("wrong passphrase: %v", err)
+	}
+	_, res, err := fresh.RestoreIntoEmpty(ctx, RestoreSource{Path: files[0].Path, KeyPassphrase: func(string) ([]byte, error) { return []byte("the vault passphrase"), nil }})
+	if err != nil || res.Added != 3 {
+		t.Fatalf("restore on the new computer: %+v, %v", res, err)
+	}
+}
+
+func TestAutoBackupAdviceForKeyringVaults(t *testing.T) {
+	a := newBackupTestApp(t) // keyring mode
+	if err := a.ConfigureAutoBackup(AutoBackupConfig{Dir: t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(a.AutoBackupAdvice(), "key export") {
+		t.Errorf("advice = %q", a.AutoBackupAdvice())
+	}
+	id, _ := age.GenerateX25519Identity()
+	if err := a.ConfigureAutoBackup(AutoBackupConfig{Dir: t.TempDir(), Recipients: []string{id.Recipient().String()}}); err != nil {
+		t.Fatal(err)
+	}
+	if advice := a.AutoBackupAdvice(); advice != "" {
+		t.Errorf("with an extra recipient: %q", advice)
 	}
 }

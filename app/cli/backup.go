@@ -219,7 +219,15 @@ func (e *Env) restoreSource(file string, identities []string, passFile string) a
 	src := app.RestoreSource{Path: file, IdentityFiles: identities, Progress: e.progressPrinter(), PluginUI: e.pluginUI()}
 	if passFile != "" {
 		src.Passphrase = backupPassphraseFile(passFile)
+		src.KeyPassphrase = func(string) ([]byte, error) { return readPassphraseFile(passFile) }
 	} else {
+		src.KeyPassphrase = func(path string) ([]byte, error) {
+			p, err := readPassphraseTerminal("Vault passphrase for the key file "+path, e.Err)
+			if errors.Is(err, vault.ErrNoPassphrase) {
+				return nil, errors.New("the backup's key file is protected by the vault passphrase and there is no terminal to ask on: give --passphrase-file")
+			}
+			return p, err
+		}
 		src.Passphrase = func() ([]byte, error) {
 			p, err := readPassphraseTerminal("Passphrase of the backup "+file, e.Err)
 			if errors.Is(err, vault.ErrNoPassphrase) {
@@ -502,6 +510,11 @@ key plus any --recipient, so no passphrase is needed to write them.
 			fmt.Fprintln(e.Out, ".")
 			if now {
 				fmt.Fprintf(e.Out, "Wrote %s.\n", a.AutoBackupStatus().LastFile)
+			}
+			if advice := a.AutoBackupAdvice(); advice != "" {
+				fmt.Fprintln(e.Out, advice)
+			} else if _, mode := a.State(); mode == vault.ModePassphrase {
+				fmt.Fprintf(e.Out, "A copy of the vault key, protected by your vault passphrase, is kept beside them (%s): with it and the passphrase, they restore on any computer.\n", backup.KeyFileName)
 			}
 			return nil
 		},

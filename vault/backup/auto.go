@@ -61,6 +61,11 @@ type AutoConfig struct {
 	// StaleAfter is how long changes may remain without a backup before
 	// Status says StateStale (0: DefaultStaleAfter).
 	StaleAfter time.Duration
+	// KeyFile, if set, is a passphrase-protected identity file (the vault's
+	// vault.age.key) copied beside the backups as KeyFileName whenever it
+	// changes, so that the backups restore with the passphrase alone after
+	// the computer is lost.
+	KeyFile string
 	// StatusFile, if set, receives the status as JSON after every attempt
 	// (no secrets), so another process (the CLI) can show it.
 	StatusFile string
@@ -368,6 +373,17 @@ func (a *Auto) run() error {
 }
 
 func (a *Auto) write() (string, error) {
+	name, err := a.writeBackup()
+	if err != nil || a.cfg.KeyFile == "" {
+		return name, err
+	}
+	if err := syncKeyFile(a.cfg.KeyFile, a.cfg.Dir); err != nil {
+		return name, fmt.Errorf("the backup %s was written, but the copy of the vault key beside it could not be updated: %w", name, err)
+	}
+	return name, nil
+}
+
+func (a *Auto) writeBackup() (string, error) {
 	if info, err := os.Stat(a.cfg.Dir); err != nil || !info.IsDir() {
 		return "", fmt.Errorf("the backup folder %s is missing (is the drive connected?)", a.cfg.Dir)
 	}

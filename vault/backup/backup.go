@@ -15,7 +15,10 @@
 // more age recipients: X25519 (age1…), hybrid post-quantum (age1pq1…) and
 // plugin recipients such as age1yubikey1…. Recipient backups need no secret
 // at write time, which is what lets automatic backups (Auto) run on every
-// change without asking anything.
+// change without asking anything. Since those are encrypted to the vault key,
+// which is lost with the computer, a passphrase-protected vault also keeps a
+// copy of its key file beside them (KeyFileName): the folder and the
+// passphrase then restore everything.
 //
 // Plaintext never touches the disk: documents are encrypted in memory and
 // written with WriteAtomic (temp file in the same folder, 0600, fsync,

@@ -195,3 +195,25 @@ func TestRestoreFilesMadeByAgeCLI(t *testing.T) {
 		}
 	})
 }
+
+// An automatic backup plus the passphrase-protected key copy beside it
+// restore with the age CLI alone: age accepts encrypted identity files.
+func TestAgeCLIDecryptsWithKeyFileCopy(t *testing.T) {
+	ageBin := testenv.Tool(t, "age")
+	dir := t.TempDir()
+	id, _ := age.GenerateX25519Identity()
+	keyFile := filepath.Join(dir, KeyFileName)
+	writeKeyFile(t, keyFile, id, "vault passphrase 5")
+	accts := sampleAccounts(t)
+	path := filepath.Join(dir, "sparekey-backup-20260101T000000.000Z.age")
+	if _, err := WriteFile(path, accts, Target{Recipients: []age.Recipient{id.Recipient()}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "plain.json")
+	runWithPassphrase(t, "vault passphrase 5", ageBin, "-d", "-i", keyFile, "-o", out, path)
+	plain, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSameURIs(t, urisOf(t, plain), accts)
+}

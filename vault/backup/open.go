@@ -32,6 +32,13 @@ type Unlock struct {
 	// MaxWorkFactor lowers the highest scrypt cost accepted (0: the age
 	// CLI's limit, MaxWorkFactor), for processing untrusted files quickly.
 	MaxWorkFactor int
+	// KeyFiles are passphrase-protected identity files (KeyFileName beside
+	// automatic backups, vault.age.key), decrypted only if the backup is
+	// encrypted to keys and nothing in Identities matched.
+	KeyFiles []string
+	// KeyPassphrase is asked for a key file's passphrase (the vault
+	// passphrase for Sparekey's own).
+	KeyPassphrase func(path string) ([]byte, error)
 }
 
 // Opened is a decrypted, decoded backup plus what identifies its file.
@@ -110,6 +117,11 @@ func Open(data []byte, u Unlock, progress ProgressFunc) (*Opened, error) {
 	}
 	ids := slices.Clone(u.Identities)
 	ids = append(ids, lazy)
+	for _, kf := range u.KeyFiles {
+		if u.KeyPassphrase != nil {
+			ids = append(ids, &keyFileIdentity{path: kf, ask: u.KeyPassphrase, maxWorkFactor: lazy.maxWorkFactor, progress: progress})
+		}
+	}
 	counter := &countingReader{r: src, total: o.Size, progress: progress}
 	r, err := age.Decrypt(counter, ids...)
 	if err != nil {
@@ -141,7 +153,10 @@ func decryptError(err error, lazy *passphraseIdentity, armored bool) error {
 	var noMatch *age.NoIdentityMatchError
 	var notFound *plugin.NotFoundError
 	var armorErr *armor.Error
+	var keyFileErr *KeyFileError
 	switch {
+	case errors.As(err, &keyFileErr):
+		return keyFileErr
 	case errors.As(err, &noMatch):
 		if slices.Contains(noMatch.StanzaTypes, "scrypt") {
 			if lazy.ask == nil {
@@ -340,7 +355,7 @@ func ParseIdentities(r io.Reader, ui *plugin.ClientUI) ([]age.Identity, error) {
 			}
 			id, err = plugin.NewIdentity(s, ui)
 		case strings.HasPrefix(s, armorHeader) || strings.HasPrefix(s, ageMagic):
-			return nil, errors.New("this identity file is itself encrypted; decrypt it first (age -d) or use the vault's own key")
+			return nil, errors.New("this identity file is itself encrypted with a passphrase (use DecryptIdentityFile)")
 		default:
 			err = errors.New("not an age identity")
 		}
