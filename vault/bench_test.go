@@ -96,6 +96,11 @@ func BenchmarkSearch(b *testing.B) {
 			}
 		})
 	}
+	b.Run("Accounts", func(b *testing.B) {
+		for b.Loop() {
+			v.Accounts()
+		}
+	})
 	b.Run("Find", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := v.Find("user9876@example.com"); err != nil {

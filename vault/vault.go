@@ -100,15 +100,28 @@ func (v *Vault) Accounts() []*Account {
 
 // SortAccounts orders favourites first, then case-insensitively by label.
 func SortAccounts(accts []*Account) {
-	slices.SortStableFunc(accts, func(a, b *Account) int {
-		if a.Favorite != b.Favorite {
-			if a.Favorite {
+	// Lower-case each label once, not twice per comparison: with 10,000
+	// accounts that was 280,000 strings and most of the time of a listing.
+	type keyed struct {
+		label string
+		a     *Account
+	}
+	keys := make([]keyed, len(accts))
+	for i, a := range accts {
+		keys[i] = keyed{strings.ToLower(a.Label()), a}
+	}
+	slices.SortStableFunc(keys, func(x, y keyed) int {
+		if x.a.Favorite != y.a.Favorite {
+			if x.a.Favorite {
 				return -1
 			}
 			return 1
 		}
-		return strings.Compare(strings.ToLower(a.Label()), strings.ToLower(b.Label()))
+		return strings.Compare(x.label, y.label)
 	})
+	for i, k := range keys {
+		accts[i] = k.a
+	}
 }
 
 // Get returns a copy of the account with this ID.
