@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -246,5 +247,36 @@ func TestUpdateNormalizesTags(t *testing.T) {
 	}
 	if got, _ := v.Get(a.ID); !slices.Equal(got.Tags, []string{"work", "home"}) {
 		t.Errorf("tags after Update = %q", got.Tags)
+	}
+}
+
+// TestConcurrentUse is for -race: the UI reads while a sync or an import
+// writes and HOTP codes are issued.
+func TestConcurrentUse(t *testing.T) {
+	v, _ := newFileVault(t, sampleAccounts(t, 8)...)
+	hotp := v.Search("user1@")[0]
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Go(func() {
+			for j := range 5 {
+				a := mustAccount(t, Account{Name: "c" + itoa(i) + "-" + itoa(j), Secret: SecretFromBytes([]byte{byte(i), byte(j), 9})})
+				if err := v.Add(a); err != nil {
+					t.Error(err)
+				}
+				if _, err := v.IssueHOTP(hotp.ID); err != nil {
+					t.Error(err)
+				}
+				v.Search("c")
+				v.Accounts()
+				v.Find("user2@")
+			}
+		})
+	}
+	wg.Wait()
+	if v.Len() != 28 {
+		t.Errorf("%d accounts, want 28", v.Len())
+	}
+	if got, _ := v.Get(hotp.ID); got.Counter != hotp.Counter+20 {
+		t.Errorf("counter %d, want %d: an issue was lost", got.Counter, hotp.Counter+20)
 	}
 }
