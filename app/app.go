@@ -302,7 +302,8 @@ func Explain(err error) string {
 	case errors.As(err, &newer):
 		return newer.Error() + "."
 	case errors.Is(err, vault.ErrCorrupt):
-		return "The vault file is damaged or incomplete (" + err.Error() + "). Nothing was changed. The previous version is kept beside it as vault.age.prev, and your backups can restore it."
+		detail := strings.Replace(err.Error(), vault.ErrCorrupt.Error()+": ", "", 1) // said once, not twice
+		return "The vault file is damaged or incomplete (" + detail + "). Nothing was changed. The previous version is kept beside it as vault.age.prev, and your backups can restore it."
 	case errors.Is(err, vault.ErrVaultNotFound):
 		return "There is no vault here yet. Run 'sparekey init' or open the app to create one."
 	case errors.As(err, &se):

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -208,6 +209,7 @@ func TestExplain(t *testing.T) {
 		{vault.ErrKeyNotInKeyring, "sparekey key import"},
 		{&vault.NewerSchemaError{Found: 3, Supported: 1}, "update Sparekey"},
 		{vault.ErrCorrupt, "vault.age.prev"},
+		{fmt.Errorf("%w: payload chunk failed", vault.ErrCorrupt), "damaged or incomplete (payload chunk failed)"},
 		{vault.ErrVaultNotFound, "sparekey init"},
 		{&vault.SaveError{Path: "/x/vault.age", Err: syscall.ENOSPC}, "disk is full"},
 		{vault.ErrDuplicate, "nothing was added"},

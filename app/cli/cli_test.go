@@ -264,3 +264,24 @@ func TestEditTags(t *testing.T) {
 		t.Errorf("no name: %d %q", code, errOut)
 	}
 }
+
+func TestDamagedVaultMessages(t *testing.T) {
+	c := newCoreEnv(t)
+	c.ok(nil, "add", "otpauth://totp/A:a?secret=GEZDGNBVGY3TQOJQ")
+	good, err := os.ReadFile(c.vault)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flipped := bytes.Clone(good)
+	flipped[len(flipped)-5] ^= 1
+	for name, data := range map[string][]byte{"flipped": flipped, "truncated": good[:len(good)/2], "empty": {}} {
+		os.WriteFile(c.vault, data, 0o600)
+		_, errOut, code := c.run(nil, "list")
+		if code != 1 || strings.Count(errOut, "damaged or incomplete") != 1 || !strings.Contains(errOut, "vault.age.prev") {
+			t.Errorf("%s vault: exit %d, %q", name, code, errOut)
+		}
+		if after, _ := os.ReadFile(c.vault); !bytes.Equal(after, data) {
+			t.Errorf("%s vault: the file was changed", name)
+		}
+	}
+}
