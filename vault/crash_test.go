@@ -82,12 +82,16 @@ func TestCrashSafety(t *testing.T) {
 			t.Fatal(err)
 		}
 		line, err := bufio.NewReader(stdout).ReadString('\n')
-		if err != nil || strings.TrimSpace(line) != "saving" {
+		var saveTime time.Duration
+		if _, serr := fmt.Sscanf(line, "saving %d", &saveTime); err != nil || serr != nil {
 			cmd.Process.Kill()
 			cmd.Wait()
 			t.Fatalf("iteration %d: the child did not start saving: %q, %v", i, line, err)
 		}
-		time.Sleep(time.Duration(rng.Int64N(int64(20 * time.Millisecond))))
+		// 0-20 ms, stretched on a disk whose fsync is slower than that so
+		// that kills still land between saves and not only in the first.
+		maxDelay := max(20*time.Millisecond, 3*saveTime)
+		time.Sleep(time.Duration(rng.Int64N(int64(maxDelay))))
 		cmd.Process.Kill() // SIGKILL: no deferred cleanup runs
 		cmd.Wait()
 
@@ -136,7 +140,11 @@ func TestCrashSafetyChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	stateA, stateB := crashStates(t)
-	fmt.Println("saving")
+	start := time.Now()
+	if err := v.Save(); err != nil { // state A again: times one save for the parent
+		t.Fatal(err)
+	}
+	fmt.Printf("saving %d\n", time.Since(start))
 	for i := 0; ; i++ {
 		next := stateA
 		if i%2 == 0 {
