@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"filippo.io/age"
 	"github.com/creack/pty"
 
 	"github.com/sparekey/sparekey/app"
@@ -283,5 +284,25 @@ func TestDamagedVaultMessages(t *testing.T) {
 		if after, _ := os.ReadFile(c.vault); !bytes.Equal(after, data) {
 			t.Errorf("%s vault: the file was changed", name)
 		}
+	}
+}
+
+func TestNewerVaultMessage(t *testing.T) {
+	c := newCoreEnv(t)
+	c.ok(nil, "init")
+	v, err := c.e.OpenVault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	w, _ := age.Encrypt(&buf, v.Recipient())
+	io.WriteString(w, `{"schema":99,"app":"sparekey","accounts":[]}`)
+	w.Close()
+	os.WriteFile(c.vault, buf.Bytes(), 0o600)
+	if _, errOut, code := c.run(nil, "list"); code != 1 || !strings.Contains(errOut, "written by a newer Sparekey (format 99") || !strings.Contains(errOut, "update Sparekey") {
+		t.Errorf("newer vault: exit %d %q", code, errOut)
+	}
+	if after, _ := os.ReadFile(c.vault); !bytes.Equal(after, buf.Bytes()) {
+		t.Error("the newer vault was rewritten")
 	}
 }
