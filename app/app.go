@@ -18,7 +18,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sparekey/sparekey/sync/awsmfa"
 	"github.com/sparekey/sparekey/vault"
+	"github.com/sparekey/sparekey/vault/backup"
+	"github.com/sparekey/sparekey/vault/paper"
+	"github.com/sparekey/sparekey/vault/transfer"
 )
 
 // Version is set at build time with -ldflags "-X .../app.Version=…".
@@ -96,6 +100,8 @@ type App struct {
 	settings Settings
 	onLock   []func()
 	onChange []func()
+
+	backupRT backupRuntime // automatic backups (backup.go)
 }
 
 // New returns an App with its settings loaded (defaults when there are none
@@ -213,7 +219,10 @@ func runBounded(ctx context.Context, f func() (*vault.Vault, error)) (*vault.Vau
 }
 
 func (a *App) setVault(v *vault.Vault) {
-	v.OnChange(a.changed)
+	v.OnChange(func() {
+		a.ensureAutoBackup()
+		a.changed()
+	})
 	a.mu.Lock()
 	a.v = v
 	a.mu.Unlock()
@@ -272,10 +281,27 @@ func (a *App) Vault() (*vault.Vault, error) {
 // UseVault is for callers that opened a vault themselves (the CLI, tests).
 func (a *App) UseVault(v *vault.Vault) { a.setVault(v) }
 
-// Explain turns an error from the vault layer into a sentence saying what
-// happened and what to do. It never includes secrets (the errors never
-// carry any).
+// Explain turns any error Sparekey returns into a sentence saying what
+// happened and what to do: vault and account errors here, AWS, backup and
+// import errors through their own explainers. It never includes secrets
+// (the errors never carry any).
 func Explain(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case isAWSError(err):
+		return ExplainAWS(err)
+	case isBackupError(err):
+		return ExplainBackup(err)
+	case isImportError(err):
+		return ExplainImport(err)
+	}
+	return explainCore(err)
+}
+
+// explainCore covers the vault and the app itself; the feature explainers
+// fall back to it.
+func explainCore(err error) string {
 	var fe *vault.FieldError
 	var amb *vault.AmbiguousError
 	var newer *vault.NewerSchemaError
@@ -325,4 +351,21 @@ func keyringCause(err error) string {
 		return msg[i+len(marker):]
 	}
 	return "no keyring service answered"
+}
+
+func isAWSError(err error) bool {
+	var e *awsmfa.Error
+	return errors.As(err, &e)
+}
+
+func isBackupError(err error) bool {
+	var fe *backup.FileError
+	var newer *backup.NewerVersionError
+	return errors.As(err, &fe) || errors.As(err, &newer) || errors.Is(err, paper.ErrNothingToPrint) ||
+		errors.Is(err, backup.ErrNoRecipients)
+}
+
+func isImportError(err error) bool {
+	var te *transfer.Error
+	return errors.As(err, &te) || errors.Is(err, transfer.ErrNoQRCode)
 }

@@ -445,7 +445,7 @@ func ExplainAWS(err error) string {
 	}
 	var amb *vault.AmbiguousError
 	if errors.As(err, &amb) || errors.Is(err, ErrLocked) || errors.Is(err, vault.ErrNoSuchAccount) {
-		return Explain(err)
+		return explainCore(err)
 	}
 	msg := err.Error()
 	if g := awsmfa.GuidanceOf(err); g != "" {

@@ -337,12 +337,12 @@ func (a *App) DisableAutoBackup() error {
 	return err
 }
 
-// backupRuntime is the per-App state of automatic backups. It lives beside
-// App (keyed by it) so this feature stays in its own file.
+// backupRuntime is the per-App state of automatic backups.
 type backupRuntime struct {
-	mu     sync.Mutex
-	auto   *backup.Auto
-	hooked bool
+	mu       sync.Mutex
+	auto     *backup.Auto
+	hooked   bool
+	startErr error // why the last automatic start failed, for FlushAutoBackup
 
 	listenersMu sync.Mutex
 	onStatus    []func(backup.AutoStatus)
@@ -357,11 +357,35 @@ func (rt *backupRuntime) notify(st backup.AutoStatus) {
 	}
 }
 
-var backupRuntimes sync.Map // *App → *backupRuntime
+func (a *App) backups() *backupRuntime { return &a.backupRT }
 
-func (a *App) backups() *backupRuntime {
-	rt, _ := backupRuntimes.LoadOrStore(a, &backupRuntime{})
-	return rt.(*backupRuntime)
+// ensureAutoBackup starts automatic backups at the first save of a session
+// when a backup folder is configured, so that every change is backed up
+// whichever front end (window or command line) made it.
+func (a *App) ensureAutoBackup() {
+	if a.Settings().BackupDir == "" || a.AutoBackupRunning() {
+		return
+	}
+	err := a.StartAutoBackup()
+	rt := a.backups()
+	rt.mu.Lock()
+	rt.startErr = err
+	rt.mu.Unlock()
+}
+
+// FlushAutoBackup writes any pending automatic backup, stops the worker and
+// reports what went wrong, if anything: a short-lived process (the command
+// line) calls it before exiting so no change goes unbacked.
+func (a *App) FlushAutoBackup() error {
+	rt := a.backups()
+	rt.mu.Lock()
+	startErr := rt.startErr
+	rt.startErr = nil
+	rt.mu.Unlock()
+	if err := a.StopAutoBackup(); err != nil {
+		return err
+	}
+	return startErr
 }
 
 func (a *App) autoStatusPath() string { return filepath.Join(a.paths.Data, "backup-status.json") }
@@ -615,5 +639,5 @@ func ExplainBackup(err error) string {
 	case errors.Is(err, paper.ErrNothingToPrint):
 		return "No accounts match that selection; nothing was printed."
 	}
-	return Explain(err)
+	return explainCore(err)
 }

@@ -278,11 +278,11 @@ func ExplainImport(err error) string {
 	case errors.Is(err, transfer.ErrNoQRCode):
 		return err.Error() + ". Crop the picture to the code or take a sharper screenshot."
 	case errors.Is(err, ErrLocked):
-		return Explain(err)
+		return explainCore(err)
 	}
 	var te *transfer.Error
 	if errors.As(err, &te) {
 		return err.Error() + ". Nothing was imported."
 	}
-	return Explain(err)
+	return explainCore(err)
 }

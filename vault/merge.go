@@ -35,6 +35,10 @@ type MergeItem struct {
 	Status   MergeStatus
 	// Differences names the fields that differ (never their secret values).
 	Differences []string
+	// WithinImport marks a conflict with an earlier entry of the same import
+	// (two exports disagreeing about one account) rather than with the
+	// vault; Existing is then that earlier entry. Update does not apply.
+	WithinImport bool
 }
 
 // MergeChoice is what to do with one item.
@@ -77,18 +81,26 @@ next:
 			}
 		}
 		if item.Existing == nil {
-			for _, ex := range existing {
-				if strings.EqualFold(ex.Issuer, in.Issuer) && strings.EqualFold(ex.Name, in.Name) {
-					item.Existing = ex
-					item.Status = MergeConflict
-					item.Differences = []string{"secret or code settings"}
-					break
-				}
+			if ex := sameLabel(existing, in); ex != nil {
+				item.Existing, item.Status = ex, MergeConflict
+				item.Differences = []string{"secret or code settings"}
+			} else if earlier := sameLabel(seen[:len(seen)-1], in); earlier != nil {
+				item.Existing, item.Status, item.WithinImport = earlier, MergeConflict, true
+				item.Differences = []string{"secret or code settings"}
 			}
 		}
 		items = append(items, item)
 	}
 	return items
+}
+
+func sameLabel(accts []*Account, a *Account) *Account {
+	for _, x := range accts {
+		if strings.EqualFold(x.Issuer, a.Issuer) && strings.EqualFold(x.Name, a.Name) {
+			return x
+		}
+	}
+	return nil
 }
 
 func detailDifferences(a, b *Account) []string {
@@ -161,7 +173,7 @@ func (v *Vault) ApplyMerge(items []MergeItem, choose func(MergeItem) MergeChoice
 				c.Updated = now
 				v.accounts = append(v.accounts, c)
 				res.Added++
-			case (it.Status == MergeChanged || it.Status == MergeConflict) && choice == ChooseUpdate:
+			case (it.Status == MergeChanged || it.Status == MergeConflict) && choice == ChooseUpdate && !it.WithinImport:
 				i := v.index(it.Existing.ID)
 				if i < 0 {
 					return fmt.Errorf("%w: %s changed while the merge was prepared; preview again", ErrNoSuchAccount, it.Existing.Label())

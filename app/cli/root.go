@@ -156,6 +156,12 @@ func Run(e *Env, args []string) int {
 	root := NewRoot(e)
 	root.SetArgs(args)
 	err := root.ExecuteContext(e.Context())
+	if e.app != nil {
+		// A change made by this command is backed up before the process ends.
+		if ferr := e.app.FlushAutoBackup(); ferr != nil {
+			fmt.Fprintf(e.Err, "sparekey: warning: the automatic backup failed: %s\n", app.Explain(ferr))
+		}
+	}
 	if err == nil {
 		return 0
 	}

@@ -160,7 +160,11 @@ func printImportPreview(w io.Writer, p *app.ImportPreview) {
 		case vault.MergeChanged:
 			line += " (differs in " + strings.Join(it.Differences, ", ") + "; kept as it is)"
 		case vault.MergeConflict:
-			line += " (same name as an existing account with a different secret; not overwritten)"
+			if it.WithinImport {
+				line += " (another entry in this import has the same name and a different secret or settings; not added)"
+			} else {
+				line += " (same name as an existing account with a different secret; not overwritten)"
+			}
 		}
 		fmt.Fprintln(w, line)
 	}
