@@ -56,18 +56,28 @@ const (
 )
 
 // PlanMerge compares incoming accounts with existing ones. Duplicates within
-// incoming (same seed) collapse to the first.
+// incoming (same seed) collapse to the first, with the highest HOTP counter
+// among them.
 func PlanMerge(existing, incoming []*Account) []MergeItem {
-	var items []MergeItem
-	var seen []*Account
+	var unique []*Account
 next:
 	for _, in := range incoming {
-		for _, s := range seen {
-			if s.SameSeed(in) {
+		for i, u := range unique {
+			if u.SameSeed(in) {
+				// Two copies of one HOTP token (say, from two backups): the
+				// higher counter is the first one not yet used, so keep it.
+				if in.Kind == KindHOTP && in.Counter > u.Counter {
+					c := u.Clone()
+					c.Counter = in.Counter
+					unique[i] = c
+				}
 				continue next
 			}
 		}
-		seen = append(seen, in)
+		unique = append(unique, in)
+	}
+	var items []MergeItem
+	for i, in := range unique {
 		item := MergeItem{Incoming: in, Status: MergeNew}
 		for _, ex := range existing {
 			if ex.SameSeed(in) {
@@ -84,7 +94,7 @@ next:
 			if ex := sameLabel(existing, in); ex != nil {
 				item.Existing, item.Status = ex, MergeConflict
 				item.Differences = []string{"secret or code settings"}
-			} else if earlier := sameLabel(seen[:len(seen)-1], in); earlier != nil {
+			} else if earlier := sameLabel(unique[:i], in); earlier != nil {
 				item.Existing, item.Status, item.WithinImport = earlier, MergeConflict, true
 				item.Differences = []string{"secret or code settings"}
 			}

@@ -174,3 +174,35 @@ func TestApplyMergeStalePlan(t *testing.T) {
 		t.Errorf("a failed merge left %d accounts", v.Len())
 	}
 }
+
+// TestMergeDuplicateHOTPKeepsHigherCounter: an import holding the same HOTP
+// token twice (two backups) must not bring back the lower, used counter.
+func TestMergeDuplicateHOTPKeepsHigherCounter(t *testing.T) {
+	low := mustAccount(t, Account{Issuer: "Bank", Name: "bob", Secret: "GEZDGNBVGY3TQOJQ", Kind: KindHOTP, Counter: 5})
+	high := low.Clone()
+	high.Counter = 50
+	v, _ := newFileVault(t)
+	items := PlanMerge(v.Accounts(), []*Account{low, high})
+	if len(items) != 1 || items[0].Incoming.Counter != 50 {
+		t.Fatalf("plan: %d items, counter %d", len(items), items[0].Incoming.Counter)
+	}
+	if low.Counter != 5 {
+		t.Error("PlanMerge changed the caller's account")
+	}
+	if _, err := v.ApplyMerge(items, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := v.Accounts()[0]; got.Counter != 50 {
+		t.Errorf("counter after the merge = %d, want 50", got.Counter)
+	}
+	// With the token already in the vault at 20, the duplicate pair is one
+	// change to 50.
+	v2, _ := newFileVault(t)
+	mid := low.Clone()
+	mid.Counter = 20
+	v2.Add(mid)
+	items = PlanMerge(v2.Accounts(), []*Account{low, high})
+	if len(items) != 1 || items[0].Status != MergeChanged || !slices.Equal(items[0].Differences, []string{"counter"}) {
+		t.Fatalf("plan against the vault: %+v", items)
+	}
+}
