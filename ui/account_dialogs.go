@@ -82,7 +82,7 @@ func (u *UI) showEditDialog(a *vault.Account) {
 	}
 	dlg = dialog.NewCustom("Edit "+a.Label(), "Cancel", container.NewVBox(items...), u.win)
 	dlg.Resize(fyne.NewSize(460, 0))
-	dlg.Show()
+	u.openDialog(dlg, nil)
 }
 
 func kindName(a *vault.Account) string {
@@ -98,11 +98,11 @@ func kindName(a *vault.Account) string {
 // confirmDelete asks, deletes, and offers Undo for a few seconds.
 func (u *UI) confirmDelete(a *vault.Account) {
 	msg := para("Delete " + a.Label() + "? Its codes stop appearing here. If the website still asks for codes from it, you will need another way in.\n\nUndo is offered for a few seconds. After that the account can still be recovered from the vault's previous version (vault.age.prev, until the next change) and from your backups.")
-	dialog.ShowCustomConfirm("Delete this account?", "Delete", "Keep it", msg, func(ok bool) {
+	u.confirm("Delete this account?", "Delete", "Keep it", msg, func(ok bool) {
 		if ok {
 			u.deleteAccount(a.ID)
 		}
-	}, u.win)
+	})
 }
 
 // deleteAccount removes without asking (the confirmation is above) and
@@ -128,11 +128,11 @@ func (u *UI) deleteAccount(id string) {
 // until asked for.
 func (u *UI) showQRDialog(a *vault.Account) {
 	warn := para("The QR code holds this account's secret key. Anyone who sees or photographs it can make your codes for " + a.Label() + " from now on. Show it only to set up a second device of yours, with nobody watching and no screen sharing.")
-	dialog.ShowCustomConfirm("Show the secret QR code?", "Show it", "Cancel", warn, func(ok bool) {
+	u.confirm("Show the secret QR code?", "Show it", "Cancel", warn, func(ok bool) {
 		if ok {
 			u.showQR(a)
 		}
-	}, u.win)
+	})
 }
 
 func (u *UI) showQR(a *vault.Account) {
@@ -163,6 +163,5 @@ func (u *UI) showQR(a *vault.Account) {
 	how := para("In the authenticator app on the other device choose “Add account → Scan QR code”. Both devices will then show the same codes.")
 	d := dialog.NewCustom(a.Label(), "Done", container.NewVBox(how, container.NewCenter(img), secret, container.NewCenter(reveal)), u.win)
 	// Nothing of the secret stays on screen after the dialog closes.
-	d.SetOnClosed(func() { secret.SetText("") })
-	d.Show()
+	u.openDialog(d, func() { secret.SetText("") })
 }

@@ -31,6 +31,7 @@ type addDialog struct {
 	uriResult *widget.Label
 
 	// Scan
+	scanButton  *escButton
 	scanMsg     *widget.Label
 	scanResults *fyne.Container
 	scanBusy    *widget.ProgressBarInfinite
@@ -62,9 +63,17 @@ func (u *UI) showAddDialog() {
 		}
 	}
 	d.dlg = dialog.NewCustom("Add an account", "Close", d.tab, u.win)
-	d.dlg.SetOnClosed(func() { u.adding = nil })
 	d.dlg.Resize(fyne.NewSize(fyne.Min(u.win.Canvas().Size().Width-24, 560), fyne.Min(u.win.Canvas().Size().Height-24, 600)))
-	d.dlg.Show()
+	u.openDialog(d.dlg, func() { u.adding = nil })
+	// A link already on the clipboard is almost certainly why the dialog
+	// was opened: offer it ready to add (Return adds it).
+	if clip := strings.TrimSpace(u.fa.Clipboard().Content()); strings.HasPrefix(strings.ToLower(clip), "otpauth") {
+		d.tab.SelectIndex(1)
+		d.uri.SetText(clip)
+		u.win.Canvas().Focus(d.uri)
+	} else {
+		u.win.Canvas().Focus(d.scanButton) // Space scans
+	}
 }
 
 // added closes the dialog and says what happened.
@@ -86,7 +95,7 @@ func (u *UI) afterAdd(a *vault.Account) {
 
 // uriTab adds from pasted otpauth:// links (one, or several a line).
 func (d *addDialog) uriTab() fyne.CanvasObject {
-	d.uri = newSubmitEntry(d.addURIs)
+	d.uri = newSubmitEntry(d.u, d.addURIs)
 	d.uri.SetPlaceHolder("otpauth://totp/Example:alice@example.com?secret=…&issuer=Example")
 	d.uri.Wrapping = fyne.TextWrapBreak
 	d.uri.SetMinRowsVisible(4)
@@ -161,10 +170,11 @@ func (d *addDialog) addURIs() {
 type submitEntry struct {
 	widget.Entry
 	submit func()
+	u      *UI
 }
 
-func newSubmitEntry(submit func()) *submitEntry {
-	e := &submitEntry{submit: submit}
+func newSubmitEntry(u *UI, submit func()) *submitEntry {
+	e := &submitEntry{submit: submit, u: u}
 	e.MultiLine = true
 	e.ExtendBaseWidget(e)
 	return e
@@ -173,6 +183,9 @@ func newSubmitEntry(submit func()) *submitEntry {
 func (e *submitEntry) TypedKey(k *fyne.KeyEvent) {
 	if k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter {
 		e.submit()
+		return
+	}
+	if k.Name == fyne.KeyEscape && e.u != nil && e.u.closeTopDialog() {
 		return
 	}
 	e.Entry.TypedKey(k)
@@ -219,8 +232,9 @@ func (d *addDialog) scanTab() fyne.CanvasObject {
 	d.scanBusy.Stop()
 	d.scanBusy.Hide()
 
-	screen := widget.NewButtonWithIcon("Scan the screen", theme.NewThemedResource(scanIcon), d.scanScreen)
+	screen := newEscButton(d.u, widget.NewButtonWithIcon("Scan the screen", theme.NewThemedResource(scanIcon), d.scanScreen))
 	screen.Importance = widget.HighImportance
+	d.scanButton = screen
 	file := widget.NewButtonWithIcon("Open a picture…", theme.FolderOpenIcon(), d.openPicture)
 	clip := widget.NewButtonWithIcon("Paste picture", theme.ContentPasteIcon(), func() {
 		d.runScan("Reading the clipboard…", func(ctx context.Context) ([]app.QRFinding, error) { return app.ScanClipboard(ctx) })
@@ -234,11 +248,24 @@ func (d *addDialog) scanTab() fyne.CanvasObject {
 	))
 }
 
+// captureSettle is how long the window stays hidden before the capture.
+const captureSettle = 350 * time.Millisecond
+
+// scanScreen hides the window for the moment of the capture (it would
+// otherwise cover the code it is looking for), then decodes with the
+// window back.
 func (d *addDialog) scanScreen() {
-	// Minimise nothing: Fyne cannot iconify portably. Hiding the dialog's
-	// window would hide the codes being scanned if they are in Sparekey, so
-	// the capture takes the screen as it is; the dialog covers only part.
-	d.runScan("Reading the screen…", app.ScanScreen)
+	w := d.u.win
+	w.Hide()
+	d.runScan("Reading the screen…", func(ctx context.Context) ([]app.QRFinding, error) {
+		time.Sleep(captureSettle) // let the screen repaint what was under the window
+		img, err := app.CaptureScreen(ctx)
+		fyne.DoAndWait(func() { w.Show(); w.RequestFocus() })
+		if err != nil {
+			return nil, err
+		}
+		return app.ScanImage(img)
+	})
 }
 
 func (d *addDialog) openPicture() {
@@ -255,7 +282,7 @@ func (d *addDialog) openPicture() {
 		d.runScan("Reading "+r.URI().Name()+"…", func(context.Context) ([]app.QRFinding, error) { return app.ScanImageFile(path) })
 	}, d.u.win)
 	fd.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".gif", ".PNG", ".JPG", ".JPEG", ".GIF"}))
-	fd.Show()
+	d.u.openDialog(fd, nil)
 }
 
 // runScan decodes in a goroutine (a full-screen decode takes a moment) and
@@ -299,12 +326,17 @@ func (d *addDialog) showScan(fs []app.QRFinding, err error) {
 		d.scanMsg.Importance = widget.MediumImportance
 	}
 	d.scanMsg.Refresh()
+	var first fyne.Focusable
 	for _, f := range fs {
 		if f.Migration && len(f.Accounts) > 0 {
 			d.scanResults.Add(para(fmt.Sprintf("A Google Authenticator export with %d accounts:", len(f.Accounts))))
 		}
 		for _, a := range f.Accounts {
-			d.scanResults.Add(d.findingRow(a))
+			row, btn := d.findingRow(a)
+			if first == nil {
+				first = btn
+			}
+			d.scanResults.Add(row)
 		}
 		if f.Problem != "" {
 			p := para(f.Problem)
@@ -312,13 +344,18 @@ func (d *addDialog) showScan(fs []app.QRFinding, err error) {
 			d.scanResults.Add(p)
 		}
 	}
+	if first != nil {
+		d.u.trace("scan-found")
+		d.u.win.Canvas().Focus(first) // Space adds the first account found
+	}
 }
 
-func (d *addDialog) findingRow(a *vault.Account) fyne.CanvasObject {
+func (d *addDialog) findingRow(a *vault.Account) (fyne.CanvasObject, *escButton) {
 	label := widget.NewLabel(a.Label())
 	label.Truncation = fyne.TextTruncateEllipsis
-	var btn *widget.Button
-	btn = widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), func() {
+	var btn *escButton
+	btn = newEscButton(d.u, widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), nil))
+	btn.OnTapped = func() {
 		if err := d.u.core.AddScanned(a); err != nil {
 			label.SetText(a.Label() + " — " + errorText(err))
 			label.Importance = widget.DangerImportance
@@ -329,9 +366,9 @@ func (d *addDialog) findingRow(a *vault.Account) fyne.CanvasObject {
 		btn.SetIcon(theme.ConfirmIcon())
 		btn.Disable()
 		d.u.status.show("Added "+a.Label()+".", 5*time.Second)
-	})
+	}
 	btn.Importance = widget.HighImportance
-	return container.NewBorder(nil, nil, nil, btn, label)
+	return container.NewBorder(nil, nil, nil, btn, label), btn
 }
 
 // manualForm is the form for typing an account's key, validated as it is

@@ -14,6 +14,9 @@ func (u *UI) extraMenuItems() []*fyne.MenuItem {
 	return items
 }
 
+// extraMenus are whole menus of those features.
+func (u *UI) extraMenus() []*fyne.Menu { return nil }
+
 func (u *UI) hasImport() bool { return false }
 
 func (u *UI) showImport() {}

@@ -73,9 +73,7 @@ func newMainScreen(u *UI) *mainScreen {
 
 	add := widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), func() { m.u.showAddDialog() })
 	add.Importance = widget.HighImportance
-	menu := widget.NewButtonWithIcon("", theme.MenuIcon(), nil)
-	menu.OnTapped = func() { m.u.showAppMenu(menu) }
-	header := container.NewBorder(nil, nil, nil, container.NewHBox(m.tagSelect, add, menu), m.search)
+	header := container.NewBorder(nil, nil, nil, container.NewHBox(m.tagSelect, add), m.search)
 
 	m.empty = container.NewStack()
 	m.center = container.NewStack(m.listW)
@@ -92,6 +90,7 @@ func (m *mainScreen) reload() {
 	} else {
 		m.list.SetAccounts(accts)
 	}
+	m.u.trace(fmt.Sprintf("accounts-%d", m.list.Total()))
 	tags := m.list.Tags()
 	if len(tags) == 0 {
 		m.tagSelect.Hide()
@@ -151,7 +150,7 @@ func (m *mainScreen) welcome() fyne.CanvasObject {
 	add.Importance = widget.HighImportance
 	objs := []fyne.CanvasObject{
 		heading("Your vault is ready"),
-		para("Add the accounts you protect with two-factor codes. On the website's security page choose “authenticator app”: when it shows a QR code, use Add → Scan the screen; when it offers a key or a link, paste it."),
+		para("Add the accounts you protect with two-factor codes. On the website's security page choose “authenticator app”: when it shows a QR code, use Add, then Scan the screen; when it offers a key or a link, paste it."),
 		add,
 	}
 	if m.u.hasImport() {

@@ -161,7 +161,7 @@ func (u *UI) showSettings() {
 		container.NewHBox(layoutSpacer(), widget.NewButton("Cancel", func() { dlg.Hide() }), save), nil, nil,
 		container.NewVScroll(content)), u.win)
 	dlg.Resize(fyne.NewSize(fyne.Min(u.win.Canvas().Size().Width-24, 560), fyne.Min(u.win.Canvas().Size().Height-24, 640)))
-	dlg.Show()
+	u.openDialog(dlg, nil)
 }
 
 // settingsChanged applies new settings to what is running.

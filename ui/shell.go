@@ -5,6 +5,7 @@ import (
 	"image/color"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -58,13 +59,16 @@ func (u *UI) installShortcuts() {
 		c.AddShortcut(s, func(fyne.Shortcut) { u.shortcut(s) })
 	}
 	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
-		if u.main != nil {
+		if k.Name == fyne.KeyEscape && u.closeTopDialog() {
+			return
+		}
+		if u.main != nil && len(u.dialogs) == 0 {
 			u.main.handleKey(k)
 		}
 	})
 	c.SetOnTypedRune(func(r rune) {
 		// Typing anywhere in the list starts a search.
-		if u.main != nil {
+		if u.main != nil && len(u.dialogs) == 0 {
 			u.main.focusSearch()
 			u.main.search.TypedRune(r)
 		}
@@ -72,11 +76,12 @@ func (u *UI) installShortcuts() {
 }
 
 var (
-	shortcutSearch = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
-	shortcutAdd    = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
-	shortcutLock   = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
-	shortcutQuit   = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
-	appShortcuts   = []*desktop.CustomShortcut{shortcutSearch, shortcutAdd, shortcutLock, shortcutQuit}
+	shortcutSearch   = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutAdd      = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutLock     = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutQuit     = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutSettings = &desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault}
+	appShortcuts     = []*desktop.CustomShortcut{shortcutSearch, shortcutAdd, shortcutLock, shortcutQuit, shortcutSettings}
 )
 
 // shortcut runs an app shortcut; it reports whether s is one.
@@ -102,6 +107,8 @@ func (u *UI) shortcut(s fyne.Shortcut) bool {
 			u.Lock()
 		case shortcutQuit:
 			u.Quit()
+		case shortcutSettings:
+			u.showSettings()
 		}
 		return true
 	}
@@ -117,27 +124,75 @@ func (e *searchEntry) TypedShortcut(s fyne.Shortcut) {
 	e.Entry.TypedShortcut(s)
 }
 
-// showAppMenu opens the menu behind the ☰ button.
-func (u *UI) showAppMenu(anchor fyne.CanvasObject) {
-	items := []*fyne.MenuItem{
-		fyne.NewMenuItemWithIcon("Add an account…", theme.ContentAddIcon(), u.showAddDialog),
-	}
+// installMainMenu gives the window its menu bar. Its shortcuts work
+// wherever the focus is (the window tries menu shortcuts before the
+// focused widget), which is why Ctrl+N, Ctrl+L and Ctrl+Q live here.
+func (u *UI) installMainMenu() {
+	add := fyne.NewMenuItemWithIcon("Add an account…", theme.ContentAddIcon(), u.showAddDialog)
+	add.Shortcut = shortcutAdd
+	settings := fyne.NewMenuItemWithIcon("Settings…", theme.SettingsIcon(), u.showSettings)
+	settings.Shortcut = shortcutSettings
+	lock := fyne.NewMenuItemWithIcon("Lock", theme.NewThemedResource(lockIcon), u.Lock)
+	lock.Shortcut = shortcutLock
+	quit := fyne.NewMenuItemWithIcon("Quit", theme.LogoutIcon(), u.Quit)
+	quit.Shortcut = shortcutQuit
+	quit.IsQuit = true
+	items := []*fyne.MenuItem{add}
 	items = append(items, u.extraMenuItems()...)
-	items = append(items,
-		fyne.NewMenuItemWithIcon("Settings…", theme.SettingsIcon(), u.showSettings),
-		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItemWithIcon("Lock", theme.NewThemedResource(lockIcon), u.Lock),
-		fyne.NewMenuItemWithIcon("Quit", theme.LogoutIcon(), u.Quit),
-	)
-	items[len(items)-2].Shortcut = shortcutLock
-	items[len(items)-1].Shortcut = shortcutQuit
-	items[0].Shortcut = shortcutAdd
-	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(anchor).Add(fyne.NewPos(0, anchor.Size().Height))
-	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), u.win.Canvas(), pos)
+	items = append(items, fyne.NewMenuItemSeparator(), settings, fyne.NewMenuItemSeparator(), lock, quit)
+	file := fyne.NewMenu("Sparekey", items...)
+
+	find := fyne.NewMenuItemWithIcon("Search", theme.SearchIcon(), func() { u.shortcut(shortcutSearch) })
+	find.Shortcut = shortcutSearch
+	next := fyne.NewMenuItem("Always show the next code", nil)
+	next.Checked = u.core.Settings().ShowNextCode
+	next.Action = func() {
+		s := u.core.Settings()
+		old := s
+		s.ShowNextCode = !s.ShowNextCode
+		if err := u.core.SaveSettings(s); err == nil {
+			next.Checked = s.ShowNextCode
+			u.settingsChanged(old, s)
+		}
+	}
+	view := fyne.NewMenu("View", find, next)
+
+	keys := fyne.NewMenuItem("Keyboard shortcuts", u.showKeys)
+	about := fyne.NewMenuItem("About Sparekey", u.showAbout)
+	help := fyne.NewMenu("Help", keys, about)
+
+	menus := []*fyne.Menu{file, view}
+	menus = append(menus, u.extraMenus()...)
+	menus = append(menus, help)
+	u.win.SetMainMenu(fyne.NewMainMenu(menus...))
+}
+
+func (u *UI) showKeys() {
+	rows := [][2]string{
+		{"Ctrl+F", "Search (type anywhere to start one)"},
+		{"↑ ↓, Page Up/Down", "Move through the accounts"},
+		{"Enter", "Copy the code of the account pointed at"},
+		{"Esc", "Clear the search, close a dialog"},
+		{"Ctrl+N", "Add an account"},
+		{"Ctrl+,", "Settings"},
+		{"Ctrl+L", "Lock"},
+		{"Ctrl+Q", "Quit"},
+	}
+	form := widget.NewForm()
+	for _, r := range rows {
+		form.Append(r[0], widget.NewLabel(r[1]))
+	}
+	u.openDialog(dialog.NewCustom("Keyboard shortcuts", "Close", form, u.win), nil)
+}
+
+func (u *UI) showAbout() {
+	text := para("Sparekey " + app.Version + "\nA spare key for your two-factor accounts: codes, an encrypted vault, backups and imports.\n\nVault: " + u.core.Paths().Vault)
+	u.openDialog(dialog.NewCustom("About Sparekey", "Close", text, u.win), nil)
 }
 
 // Quit ends the app (the tray's and the menu's Quit, Ctrl+Q).
 func (u *UI) Quit() {
+	u.trace("quit")
 	u.quitting = true
 	u.clip.ClearNow()
 	u.fa.Quit()

@@ -25,6 +25,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 
 	"github.com/sparekey/sparekey/app"
 	"github.com/sparekey/sparekey/vault"
@@ -75,6 +76,7 @@ type UI struct {
 	idle       *app.IdleTimer
 	tray       *trayMenu
 	adding     *addDialog
+	dialogs    []dialog.Dialog
 	// afterShow is what a screen does once it is on the window (start
 	// unlocking, take the focus).
 	afterShow func()
@@ -110,6 +112,7 @@ func New(fa fyne.App, core *app.App, opts Options) *UI {
 	u.win.SetIcon(u.icon())
 	u.win.SetCloseIntercept(u.closeIntercept)
 	u.installShortcuts()
+	u.installMainMenu()
 	u.idle = app.NewIdleTimer(u.opts.Now, u.opts.AfterFunc, u.autoLock)
 
 	core.OnLock(func() { fyne.Do(u.locked) })
@@ -213,6 +216,8 @@ func (u *UI) setScreen(o fyne.CanvasObject) {
 
 // locked runs after core.Lock, whatever asked for it.
 func (u *UI) locked() {
+	u.closeAll()
+	u.status.clear() // it may name an account
 	u.clip.ClearNow()
 	u.idle.Stop()
 	u.main = nil

@@ -598,3 +598,25 @@ func containsText(root fyne.CanvasObject, s string) bool {
 	})
 	return found
 }
+
+func TestLockClosesDialogsAndEscCloses(t *testing.T) {
+	h := newHarness(t, "keyring", nil, uriGitHub)
+	c := h.u.Window().Canvas()
+	h.u.showSettings()
+	if len(h.u.dialogs) != 1 || c.Overlays().Top() == nil {
+		t.Fatal("settings did not open")
+	}
+	h.u.closeTopDialog()
+	if len(h.u.dialogs) != 0 || c.Overlays().Top() != nil {
+		t.Fatal("Esc did not close settings")
+	}
+	h.u.showQRDialog(h.u.main.list.Account(0))
+	test.Tap(findButton(t, c.Overlays().Top(), "Show it"))
+	if len(h.u.dialogs) != 1 {
+		t.Fatalf("%d dialogs after confirming the QR", len(h.u.dialogs))
+	}
+	h.u.Lock()
+	if len(h.u.dialogs) != 0 || c.Overlays().Top() != nil {
+		t.Fatal("the secret QR code stayed on screen after locking")
+	}
+}
