@@ -159,8 +159,11 @@ func TestCreateVaultWithoutSessionBus(t *testing.T) {
 		}
 		env = append(env, kv)
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCreateVaultWithoutSessionBusChild$", "-test.v")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestCreateVaultWithoutSessionBusChild$", "-test.v")
 	cmd.Env = append(env, noBusEnv+"="+tmp, "DBUS_SESSION_BUS_ADDRESS=unix:path="+filepath.Join(tmp, "no-such-bus"))
+	cmd.WaitDelay = 5 * time.Second
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "child: ok") {
 		t.Fatalf("child: %v\n%s", err, out)

@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -124,17 +125,22 @@ func runInPrivateSession(t *testing.T, test, mode string, keyring bool) string {
 	}
 	env = append(env, "HOME="+home, "XDG_RUNTIME_DIR="+run, secretServiceEnv+"="+mode, "TMPDIR="+tmp)
 	args := []string{"-test.run=^" + test + "$", "-test.v"}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
 	var cmd *exec.Cmd
 	if keyring {
 		dbus := testenv.Tool(t, "dbus-run-session")
 		testenv.Tool(t, "gnome-keyring-daemon")
-		script := `echo pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec "$@"`
-		cmd = exec.Command(dbus, append([]string{"--", "sh", "-c", script, "sh", os.Args[0]}, args...)...)
+		// The daemon gets none of our pipes: should it outlive the session,
+		// it must not keep CombinedOutput waiting.
+		script := `echo pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$@"`
+		cmd = exec.CommandContext(ctx, dbus, append([]string{"--", "sh", "-c", script, "sh", os.Args[0]}, args...)...)
 	} else {
 		env = append(env, "DBUS_SESSION_BUS_ADDRESS=unix:path="+filepath.Join(tmp, "no-such-bus"))
-		cmd = exec.Command(os.Args[0], args...)
+		cmd = exec.CommandContext(ctx, os.Args[0], args...)
 	}
 	cmd.Env = env
+	cmd.WaitDelay = 5 * time.Second
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("child test failed: %v\n%s", err, out)
@@ -168,7 +174,9 @@ func TestSecretServiceChild(t *testing.T) {
 	}
 	// What we stored is what the desktop's own tools see.
 	if tool, err := exec.LookPath("secret-tool"); err == nil {
-		out, err := exec.Command(tool, "lookup", "service", KeyringService, "username", name).Output()
+		lookup := exec.Command(tool, "lookup", "service", KeyringService, "username", name)
+		lookup.WaitDelay = 2 * time.Second
+		out, err := lookup.Output()
 		if err != nil || string(out) != secret {
 			t.Errorf("secret-tool lookup = %q, %v", out, err)
 		}

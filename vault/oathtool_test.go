@@ -24,7 +24,6 @@ type oathCase struct {
 	at        time.Time // TOTP
 	counter   uint64    // HOTP
 	hotp      bool
-	oathArgs  []string
 	oathCodes []string
 }
 
@@ -101,7 +100,9 @@ func TestAgainstOathtool(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for c := range work {
-				out, err := exec.CommandContext(ctx, oathtool, c.args()...).Output()
+				cmd := exec.CommandContext(ctx, oathtool, c.args()...)
+				cmd.WaitDelay = 5 * time.Second
+				out, err := cmd.Output()
 				if err != nil {
 					mu.Lock()
 					failures = append(failures, fmt.Sprintf("%s: oathtool failed: %v", c, err))

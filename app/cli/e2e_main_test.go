@@ -112,6 +112,7 @@ func privateSecretService(t testing.TB) []string {
 	keyring.Stdin = strings.NewReader("pw")
 	var logs bytes.Buffer
 	keyring.Stdout, keyring.Stderr = &logs, &logs
+	keyring.WaitDelay = 2 * time.Second
 	if err := keyring.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -120,6 +121,7 @@ func privateSecretService(t testing.TB) []string {
 		check := exec.Command(dbusSend, "--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
 			"org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets")
 		check.Env = env
+		check.WaitDelay = 2 * time.Second
 		if reply, _ := check.Output(); bytes.Contains(reply, []byte("boolean true")) {
 			break
 		}

@@ -42,6 +42,7 @@ func (h *cliHome) run(stdin string, args ...string) (stdout, stderr string, code
 	defer cancel()
 	cmd := exec.CommandContext(ctx, h.bin, args...)
 	cmd.Env = h.env
+	cmd.WaitDelay = 5 * time.Second
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
@@ -102,7 +103,9 @@ func (h *cliHome) refused(code int, want, stdin string, secrets []string, args .
 
 func oath(t *testing.T, args ...string) []string {
 	t.Helper()
-	out, err := exec.Command(testenv.Tool(t, "oathtool"), args...).Output()
+	cmd := exec.Command(testenv.Tool(t, "oathtool"), args...)
+	cmd.WaitDelay = 5 * time.Second
+	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("oathtool %s: %v", strings.Join(args, " "), err)
 	}
@@ -332,7 +335,9 @@ func TestCLIEndToEnd(t *testing.T) {
 	if info, err := os.Stat(keyFile); err != nil || info.Mode().Perm() != 0o600 {
 		t.Fatalf("exported key: %v, %v", info, err)
 	}
-	plain, err := exec.Command(testenv.Tool(t, "age"), "-d", "-i", keyFile, h.vault).Output()
+	ageCmd := exec.Command(testenv.Tool(t, "age"), "-d", "-i", keyFile, h.vault)
+	ageCmd.WaitDelay = 5 * time.Second
+	plain, err := ageCmd.Output()
 	if err != nil {
 		t.Fatalf("age -d: %v", err)
 	}
