@@ -432,7 +432,7 @@ func newManualForm(u *UI, existing *vault.Account) *manualForm {
 	f.tags.SetPlaceHolder("work, personal (optional)")
 	f.note = widget.NewEntry()
 	f.note.SetPlaceHolder("optional")
-	f.preview = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true, Bold: true})
+	f.preview = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	f.problem = para("")
 	f.problem.Importance = widget.DangerImportance
 	f.problem.Hide()

@@ -58,7 +58,7 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-func TestEndToEndXvfb(t *testing.T) {
+func TestE2EXvfb(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the real binary")
 	}

@@ -177,6 +177,10 @@ func (u *UI) unlockScreen(mode vault.Mode) fyne.CanvasObject {
 
 	if mode == vault.ModeKeyring {
 		var retry *widget.Button
+		keyringFailed := func(err error) {
+			problem.SetText("The system keyring did not give the vault's key. " + errorText(err))
+			problem.Show()
+		}
 		try := func() {
 			problem.Hide()
 			busy(true)
@@ -185,16 +189,21 @@ func (u *UI) unlockScreen(mode vault.Mode) fyne.CanvasObject {
 				busy(false)
 				retry.Enable()
 				if err != nil {
-					problem.SetText("The system keyring did not give the vault's key. " + errorText(err))
-					problem.Show()
+					keyringFailed(err)
 				}
 			})
 		}
 		retry = widget.NewButtonWithIcon("Unlock", theme.LoginIcon(), try)
 		retry.Importance = widget.HighImportance
-		// The keyring usually answers without asking anything: try at once
-		// unless this screen follows an explicit lock.
-		if !u.lockedByUser() {
+		switch {
+		case u.opts.Unlocking != nil:
+			u.afterShow = u.awaitUnlock(busy, retry.Disable, retry.Enable, keyringFailed)
+		case u.opts.UnlockErr != nil:
+			keyringFailed(u.opts.UnlockErr)
+			u.opts.UnlockErr = nil
+		case !u.lockedByUser():
+			// The keyring usually answers without asking anything: try at
+			// once unless this screen follows an explicit lock.
 			u.afterShow = try
 		}
 		return centered(
@@ -247,7 +256,20 @@ func (u *UI) unlockScreen(mode vault.Mode) fyne.CanvasObject {
 		para("Enter the passphrase that protects this vault."),
 		pass, unlock, progress, problem, path,
 	)
-	if u.opts.Passphrase != nil && !u.lockedByUser() {
+	envFailed := func(err error) {
+		problem.SetText("The passphrase from SPAREKEY_PASSPHRASE_FILE did not open the vault. " + errorText(err))
+		problem.Show()
+	}
+	disable := func() { pass.Disable(); unlock.Disable() }
+	enable := func() { pass.Enable(); unlock.Enable(); u.win.Canvas().Focus(pass) }
+	switch {
+	case u.opts.Unlocking != nil:
+		u.afterShow = u.awaitUnlock(busy, disable, enable, envFailed)
+	case u.opts.UnlockErr != nil:
+		envFailed(u.opts.UnlockErr)
+		u.opts.UnlockErr = nil
+		u.afterShow = func() { u.win.Canvas().Focus(pass) }
+	case u.opts.Passphrase != nil && !u.lockedByUser():
 		// Unattended unlock (SPAREKEY_PASSPHRASE_FILE): once, at start.
 		envPass := u.opts.Passphrase
 		u.opts.Passphrase = nil
@@ -265,15 +287,39 @@ func (u *UI) unlockScreen(mode vault.Mode) fyne.CanvasObject {
 				problem.Importance = widget.DangerImportance
 				problem.Hide()
 				if err != nil {
-					problem.SetText("The passphrase from SPAREKEY_PASSPHRASE_FILE did not open the vault. " + errorText(err))
-					problem.Show()
+					envFailed(err)
 				}
 			})
 		}
-	} else {
+	default:
 		u.afterShow = func() { u.win.Canvas().Focus(pass) }
 	}
 	return content
+}
+
+// awaitUnlock returns what the lock screen does first when Run already
+// started unlocking: wait for that attempt (in the background) and show
+// its outcome.
+func (u *UI) awaitUnlock(busy func(bool), disable, enable func(), failed func(error)) func() {
+	ch := u.opts.Unlocking
+	u.opts.Unlocking = nil
+	u.opts.Passphrase = nil
+	return func() {
+		busy(true)
+		disable()
+		u.opts.Background(func() {
+			err := <-ch
+			fyne.Do(func() {
+				busy(false)
+				if err != nil {
+					enable()
+					failed(err)
+					return
+				}
+				u.showState()
+			})
+		})
+	}
 }
 
 // lockedByUser reports whether the vault was open before in this run; a

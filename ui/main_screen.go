@@ -34,6 +34,7 @@ type mainScreen struct {
 }
 
 func newMainScreen(u *UI) *mainScreen {
+	u.trace("main-screen")
 	m := &mainScreen{u: u, list: app.NewCodeList()}
 	m.search = newSearchEntry(m)
 	m.tagSelect = widget.NewSelect(nil, func(s string) {
@@ -56,11 +57,6 @@ func newMainScreen(u *UI) *mainScreen {
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			o.(*accountRow).bind(id, m.u.core.Now())
-			if !m.u.tracedDraw {
-				m.u.tracedDraw = true
-				// The next event loop turn comes after this frame is painted.
-				fyne.Do(func() { m.u.trace("codes-drawn") })
-			}
 		},
 	)
 	m.listW.OnSelected = func(id widget.ListItemID) {
@@ -78,12 +74,16 @@ func newMainScreen(u *UI) *mainScreen {
 	m.empty = container.NewStack()
 	m.center = container.NewStack(m.listW)
 	m.content = container.NewBorder(container.NewPadded(header), nil, nil, nil, m.center)
+	if u.opts.Trace {
+		m.content = container.NewStack(m.content, m.u.drawProbe())
+	}
 	m.reload()
 	return m
 }
 
 // reload takes a new snapshot of the accounts (after unlock or a change).
 func (m *mainScreen) reload() {
+	m.u.trace("reload")
 	accts, err := m.u.core.Accounts()
 	if err != nil {
 		m.list.Clear()
@@ -91,6 +91,7 @@ func (m *mainScreen) reload() {
 		m.list.SetAccounts(accts)
 	}
 	m.u.trace(fmt.Sprintf("accounts-%d", m.list.Total()))
+	defer m.u.trace("reloaded")
 	tags := m.list.Tags()
 	if len(tags) == 0 {
 		m.tagSelect.Hide()
@@ -137,10 +138,12 @@ func (m *mainScreen) updateEmpty() {
 		show = centered(heading(msg+"."), para("Search looks at issuers, account names, tags and notes. Press Esc to clear the search."))
 	}
 	if show == nil {
-		m.center.Objects = []fyne.CanvasObject{m.listW}
-	} else {
-		m.center.Objects = []fyne.CanvasObject{show}
+		show = m.listW
+		if len(m.center.Objects) == 1 && m.center.Objects[0] == show {
+			return // the list already refreshed itself; a second pass costs as much
+		}
 	}
+	m.center.Objects = []fyne.CanvasObject{show}
 	m.center.Refresh()
 }
 

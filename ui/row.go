@@ -53,7 +53,9 @@ func newAccountRow(m *mainScreen) *accountRow {
 	r.fav = widget.NewIcon(theme.NewPrimaryThemedResource(starIcon))
 	r.fav.Hide()
 	r.codeTxt = canvas.NewText("", theme.Color(theme.ColorNameForeground))
-	r.codeTxt.TextStyle = fyne.TextStyle{Monospace: true, Bold: true}
+	// Monospace, not bold: every text style costs the process a set of
+	// parsed font faces (several MB); bold monospace would be one more.
+	r.codeTxt.TextStyle = fyne.TextStyle{Monospace: true}
 	r.codeTxt.TextSize = theme.TextSize() * 1.75
 	r.codeTxt.Alignment = fyne.TextAlignTrailing
 	r.nextTxt = canvas.NewText("", theme.Color(theme.ColorNamePlaceHolder))
@@ -96,11 +98,16 @@ func (r *accountRow) bind(i int, now time.Time) {
 	if issuer == "" {
 		issuer, name = a.Name, ""
 	}
-	r.issuer.SetText(issuer)
 	if name == "" && len(a.Tags) > 0 {
 		name = "#" + a.Tags[0]
 	}
-	r.name.SetText(name)
+	// Setting a label re-shapes its text (the costly part of a refresh).
+	if r.issuer.Text != issuer {
+		r.issuer.SetText(issuer)
+	}
+	if r.name.Text != name {
+		r.name.SetText(name)
+	}
 	if a.Favorite {
 		r.fav.Show()
 	} else {

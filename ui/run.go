@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strconv"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/layout"
 
 	"github.com/sparekey/sparekey/app"
+	"github.com/sparekey/sparekey/vault"
 )
 
 // Run opens the main window and blocks until the app quits. A second launch
@@ -35,12 +38,53 @@ func Run(fa fyne.App, core *app.App) {
 	} else {
 		defer stop()
 	}
-	u := New(fa, core, Options{
+	// A long-running window keeps its heap closer to what it uses (most
+	// of it is parsed fonts that never go away).
+	debug.SetGCPercent(50)
+	opts := Options{
 		Passphrase: app.EnvPassphrase(),
 		Trace:      os.Getenv("SPAREKEY_TRACE") == "1",
-	})
+	}
+	preUnlock(core, &opts)
+	u := New(fa, core, opts)
 	running = u
 	u.Run()
+}
+
+// preUnlockWait is how long Run waits for an unlock that needs no typing
+// before it opens the window. Opening the vault takes milliseconds; when
+// it is done in time the window's first frame is the account list, not a
+// lock screen repainted a moment later.
+const preUnlockWait = 500 * time.Millisecond
+
+// preUnlock starts opening the vault when nobody has to type anything: a
+// keyring vault, or a passphrase from SPAREKEY_PASSPHRASE_FILE.
+func preUnlock(core *app.App, opts *Options) {
+	st, mode := core.State()
+	if st != app.StateLocked {
+		return
+	}
+	var pass func() ([]byte, error)
+	switch {
+	case mode == vault.ModeKeyring:
+	case opts.Passphrase != nil:
+		pass = opts.Passphrase
+	default:
+		return
+	}
+	opts.Passphrase = nil // tried here, not again by the lock screen
+	ch := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		ch <- core.Unlock(ctx, pass)
+	}()
+	select {
+	case err := <-ch:
+		opts.UnlockErr = err
+	case <-time.After(preUnlockWait):
+		opts.Unlocking = ch
+	}
 }
 
 // running is the UI the instance listener talks to.

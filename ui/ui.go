@@ -20,10 +20,12 @@ package ui
 import (
 	"context"
 	"fmt"
+	"image"
 	"os"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 
@@ -47,6 +49,12 @@ type Options struct {
 	// Passphrase, when set, unlocks a passphrase vault without asking
 	// (SPAREKEY_PASSPHRASE_FILE; see app.EnvPassphrase).
 	Passphrase func() ([]byte, error)
+	// Unlocking is an unlock already under way (Run starts it before the
+	// window exists); the first screen waits for it rather than start one.
+	Unlocking <-chan error
+	// UnlockErr is why an unlock tried before the window opened failed;
+	// the first screen shows it instead of trying again by itself.
+	UnlockErr error
 	// Background runs the slow calls (keyring, KDF); nil starts a
 	// goroutine. Tests run them in place, so screens change before the
 	// call returns.
@@ -90,6 +98,7 @@ type UI struct {
 // New builds the window for core; Show or Run displays it.
 func New(fa fyne.App, core *app.App, opts Options) *UI {
 	u := &UI{fa: fa, core: core, opts: opts, started: time.Now(), state: -1}
+	u.trace("new")
 	if u.opts.AfterFunc == nil {
 		u.opts.AfterFunc = func(d time.Duration, f func()) func() bool {
 			return time.AfterFunc(d, func() { fyne.Do(f) }).Stop
@@ -130,6 +139,7 @@ func (u *UI) Run() {
 		u.startTicker()
 	}
 	u.watchScreenLock()
+	fyne.Do(func() { u.trace("loop-running") })
 	u.win.ShowAndRun()
 	u.shutdown()
 }
@@ -173,6 +183,21 @@ func (u *UI) Tick() {
 	}
 }
 
+// drawProbe is an invisible pixel painted after the list (it comes later
+// in the tree): the first time the painter asks for its pixels, a frame
+// with the rows and their codes is being drawn. Only for SPAREKEY_TRACE.
+func (u *UI) drawProbe() fyne.CanvasObject {
+	probe := canvas.NewRaster(func(w, h int) image.Image {
+		if !u.tracedDraw {
+			u.tracedDraw = true
+			u.trace("codes-drawn")
+		}
+		return image.NewNRGBA(image.Rect(0, 0, 1, 1))
+	})
+	probe.Resize(fyne.NewSize(1, 1))
+	return container.NewWithoutLayout(probe)
+}
+
 func (u *UI) trace(what string) {
 	if u.opts.Trace {
 		fmt.Fprintf(os.Stderr, "sparekey-trace %s %d\n", what, time.Now().UnixNano())
@@ -196,14 +221,22 @@ func (u *UI) showState() {
 			f()
 		}
 	case app.StateUnlocked:
-		u.everUnlocked = true
-		u.main = newMainScreen(u)
-		u.setScreen(u.main.content)
-		u.main.focusSearch()
-		u.idle.Reset(u.core.Settings().AutoLock.Std())
-		u.trace("list-shown")
+		u.installMain(newMainScreen(u))
 	}
 	u.refreshTray()
+}
+
+// installMain puts a built account list on the window.
+func (u *UI) installMain(m *mainScreen) {
+	u.state = app.StateUnlocked
+	u.everUnlocked = true
+	u.main = m
+	u.setScreen(m.content)
+	// The search box is not focused: its blinking cursor would repaint
+	// the window many times a second. Typing anywhere still searches
+	// (the window forwards keys to it), and Ctrl+F focuses it.
+	u.idle.Reset(u.core.Settings().AutoLock.Std())
+	u.trace("list-shown")
 }
 
 func (u *UI) setScreen(o fyne.CanvasObject) {
@@ -274,7 +307,9 @@ func (u *UI) unlock(pass func() ([]byte, error), done func(error)) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		err := u.core.Unlock(ctx, pass)
+		u.trace("unlocked")
 		fyne.Do(func() {
+			u.trace("unlock-done")
 			done(err)
 			if err == nil {
 				u.showState()
