@@ -70,14 +70,19 @@ test-go:
 	$(GO) test -tags $(TAGS) -race -count=1 -timeout 30m $$($(GO) list ./... | grep -v -e '/ui$$' -e '/ui/' -e '^github.com/sparekey/sparekey$$')
 	$(GO) test -tags $(TAGS) -count=1 -timeout 20m ./ui/... .
 
-# Runs every fuzz target for FUZZTIME each; new interesting inputs land in the
-# packages' testdata/fuzz folders, which are committed.
+# Runs every fuzz target for FUZZTIME each, then copies what the fuzzer
+# found interesting from Go's cache into the package's testdata/fuzz, where
+# it is committed and replayed by every plain `go test`.
 fuzz: deps
-	@for pkg in $$($(GO) list ./...); do \
+	@cache=$$($(GO) env GOCACHE)/fuzz; \
+	for pkg in $$($(GO) list ./...); do \
 		dir=$$($(GO) list -f '{{.Dir}}' $$pkg); \
 		for f in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go 2>/dev/null | sed 's/func //'); do \
 			echo "== $$pkg $$f"; \
-			$(GO) test -tags $(TAGS) -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
+			$(GO) test -tags $(TAGS) -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=2s $$pkg || exit 1; \
+			if [ -d "$$cache/$$pkg/$$f" ]; then \
+				mkdir -p "$$dir/testdata/fuzz/$$f" && cp -n "$$cache/$$pkg/$$f"/* "$$dir/testdata/fuzz/$$f/" 2>/dev/null; \
+			fi; \
 		done; \
 	done
 

@@ -54,15 +54,24 @@ func (k SystemKeyring) Delete(name string) error        { return k.bounded().Del
 type osKeyring struct{}
 
 func (osKeyring) Get(name string) (string, error) {
+	if err := sessionBusMissing(); err != nil {
+		return "", classifyKeyringError(err)
+	}
 	s, err := keyring.Get(KeyringService, name)
 	return s, classifyKeyringError(err)
 }
 
 func (osKeyring) Set(name, secret string) error {
+	if err := sessionBusMissing(); err != nil {
+		return classifyKeyringError(err)
+	}
 	return classifyKeyringError(keyring.Set(KeyringService, name, secret))
 }
 
 func (osKeyring) Delete(name string) error {
+	if err := sessionBusMissing(); err != nil {
+		return classifyKeyringError(err)
+	}
 	return classifyKeyringError(keyring.Delete(KeyringService, name))
 }
 

@@ -389,6 +389,7 @@ func decodeDocument(plain []byte) ([]*Account, error) {
 	if err := json.Unmarshal(plain, &doc); err != nil {
 		return nil, fmt.Errorf("%w: the vault document is malformed", ErrCorrupt)
 	}
+	ids := make(map[string]bool, len(doc.Accounts))
 	for i, a := range doc.Accounts {
 		if a == nil {
 			return nil, fmt.Errorf("%w: account %d is empty", ErrCorrupt, i+1)
@@ -396,6 +397,13 @@ func decodeDocument(plain []byte) ([]*Account, error) {
 		if err := a.Validate(); err != nil {
 			return nil, fmt.Errorf("%w: account %d (%s): %w", ErrCorrupt, i+1, a.Label(), err)
 		}
+		// IDs are how edits find an account; a repeated one (a hand-edited
+		// file) would make edits land on the wrong twin, so it is renewed.
+		// Nothing is lost: both accounts stay.
+		if a.ID == "" || ids[a.ID] {
+			a.ID = NewID()
+		}
+		ids[a.ID] = true
 	}
 	return doc.Accounts, nil
 }

@@ -45,6 +45,7 @@ func newKeyCommand(e *Env) *cobra.Command {
 		},
 	}
 	var out string
+	var force bool
 	export := &cobra.Command{
 		Use:   "export",
 		Short: "Write the vault's age identity, so the vault opens with the age CLI alone",
@@ -62,6 +63,9 @@ Anyone holding it can read every secret: keep it offline.`,
 				fmt.Fprint(e.Out, text)
 				return nil
 			}
+			if _, err := os.Lstat(out); err == nil && !force {
+				return usagef("%s already exists; choose another file or add --force to replace it", out)
+			}
 			if err := vault.WriteFileAtomic(out, []byte(text)); err != nil {
 				return err
 			}
@@ -70,6 +74,7 @@ Anyone holding it can read every secret: keep it offline.`,
 		},
 	}
 	export.Flags().StringVarP(&out, "out", "o", "", "file to write (default: standard output)")
+	export.Flags().BoolVar(&force, "force", false, "replace an existing file")
 	importCmd := &cobra.Command{
 		Use:   "import IDENTITY-FILE",
 		Short: "Put an exported vault key into the system keyring (a vault moved from another computer)",

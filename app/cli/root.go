@@ -180,10 +180,13 @@ func (u *usageError) Error() string { return u.msg }
 
 func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
 
+// isCobraUsage recognises cobra's and pflag's own argument errors, which
+// all begin with one of these phrases; an error that merely contains them
+// (EINVAL's "invalid argument") is not a usage error.
 func isCobraUsage(err error) bool {
 	msg := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "accepts ", "requires at least", "requires exactly", "flag needs an argument", "invalid argument"} {
-		if strings.HasPrefix(msg, p) || strings.Contains(msg, " "+p) {
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "accepts ", "requires at least", "requires exactly", "flag needs an argument", "invalid argument \"", "if any flags in the group"} {
+		if strings.HasPrefix(msg, p) {
 			return true
 		}
 	}
