@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -144,12 +145,20 @@ func (u *UI) showSettings() {
 		n.Tray = tray.Checked
 		n.CloseToTray = closeToTray.Checked && tray.Checked
 		n.Notifications = notes.Checked
-		n.BackupDir = backupDir.Text
-		n.BackupKeep = atoi(keep.Selected, n.BackupKeep)
+		newDir, newKeep := strings.TrimSpace(backupDir.Text), atoi(keep.Selected, n.BackupKeep)
 		if err := u.core.SaveSettings(n); err != nil {
 			problem.SetText(errorText(err))
 			problem.Show()
 			return
+		}
+		if newDir != s.BackupDir || newKeep != s.BackupKeep {
+			// app checks the folder, saves it and (re)starts the backups.
+			if err := u.applyBackupFolder(newDir, newKeep); err != nil {
+				problem.SetText(app.ExplainBackup(err))
+				problem.Show()
+				return
+			}
+			n = u.core.Settings()
 		}
 		dlg.Hide()
 		u.settingsChanged(s, n)

@@ -90,6 +90,7 @@ type UI struct {
 	afterShow func()
 
 	everUnlocked    bool
+	backupHooked    bool
 	hiddenOnce      bool
 	stopScreenWatch func()
 	screenWatchErr  error
@@ -236,6 +237,7 @@ func (u *UI) installMain(m *mainScreen) {
 	// the window many times a second. Typing anywhere still searches
 	// (the window forwards keys to it), and Ctrl+F focuses it.
 	u.idle.Reset(u.core.Settings().AutoLock.Std())
+	u.startBackups()
 	u.trace("list-shown")
 }
 
@@ -250,7 +252,8 @@ func (u *UI) setScreen(o fyne.CanvasObject) {
 // locked runs after core.Lock, whatever asked for it.
 func (u *UI) locked() {
 	u.closeAll()
-	u.status.clear() // it may name an account
+	u.status.clear()            // it may name an account
+	_ = u.core.StopAutoBackup() // what was pending is written first
 	u.clip.ClearNow()
 	u.idle.Stop()
 	u.main = nil

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/sparekey/sparekey/app"
+	"github.com/sparekey/sparekey/app/testenv"
 	"github.com/sparekey/sparekey/vault"
 )
 
@@ -618,5 +620,66 @@ func TestLockClosesDialogsAndEscCloses(t *testing.T) {
 	h.u.Lock()
 	if len(h.u.dialogs) != 0 || c.Overlays().Top() != nil {
 		t.Fatal("the secret QR code stayed on screen after locking")
+	}
+}
+
+func TestImportFromFile(t *testing.T) {
+	path := testenv.Fixture(t, "aegis_plain.json")
+	h := newHarness(t, "keyring", nil, uriGitHub)
+	h.u.previewImport(path)
+	c := h.u.Window().Canvas()
+	top := c.Overlays().Top()
+	if top == nil {
+		t.Fatal("no import preview")
+	}
+	var add *widget.Button
+	walk(top, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && strings.HasPrefix(b.Text, "Add ") && strings.HasSuffix(b.Text, " new") {
+			add = b
+		}
+	})
+	if add == nil {
+		t.Fatal("the preview offers no Add button")
+	}
+	before := h.u.main.list.Total()
+	test.Tap(add)
+	if h.u.main.list.Total() <= before {
+		t.Fatalf("nothing imported: %d accounts", h.u.main.list.Total())
+	}
+	if !strings.HasPrefix(h.u.status.text(), "Imported:") {
+		t.Errorf("status = %q", h.u.status.text())
+	}
+}
+
+func TestImportBadFile(t *testing.T) {
+	h := newHarness(t, "keyring", nil)
+	bad := filepath.Join(t.TempDir(), "notes.txt")
+	os.WriteFile(bad, []byte("hello"), 0o600)
+	h.u.previewImport(bad)
+	top := h.u.Window().Canvas().Overlays().Top()
+	if top == nil || !containsText(top, "Nothing was imported") {
+		t.Fatal("a file that is no export is not explained")
+	}
+}
+
+func TestBackupFolder(t *testing.T) {
+	h := newHarness(t, "keyring", nil, uriGitHub)
+	dir := t.TempDir()
+	if err := h.u.applyBackupFolder(filepath.Join(dir, "missing"), 5); err == nil {
+		t.Fatal("a folder that does not exist was accepted")
+	}
+	if err := h.u.applyBackupFolder(dir, 5); err != nil {
+		t.Fatal(err)
+	}
+	h.u.backupNow()
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	if len(files) == 0 {
+		t.Fatal("Back up now wrote nothing")
+	}
+	if !strings.Contains(h.u.status.text(), "Backed up") {
+		t.Errorf("status = %q", h.u.status.text())
+	}
+	if err := h.u.applyBackupFolder("", 5); err != nil || h.core.Settings().BackupDir != "" {
+		t.Fatalf("clearing the folder: %v", err)
 	}
 }
