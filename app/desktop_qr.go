@@ -57,7 +57,7 @@ func ClassifyQRTexts(texts []string) []QRFinding {
 		case strings.HasPrefix(lower, "otpauth:"):
 			acct, err := vault.ParseURI(t)
 			if err != nil {
-				out = append(out, QRFinding{Problem: "This QR code looks like an account but cannot be used: " + Explain(err)})
+				out = append(out, QRFinding{Problem: "This QR code looks like an account but cannot be used: " + ExplainURI(err, t)})
 				continue
 			}
 			out = append(out, QRFinding{Accounts: []*vault.Account{acct}})
@@ -85,6 +85,51 @@ func migrationFinding(text string) QRFinding {
 	}
 	f.Problem = strings.Join(notes, "\n")
 	return f
+}
+
+// ExplainURI is Explain for an error about the otpauth URI uri. A
+// malformed URI can put its secret where the parser expects something
+// else (a type, a label), and the parser's message then quotes it: any
+// piece of the secret is masked out of the sentence.
+func ExplainURI(err error, uri string) string {
+	return redactSecret(Explain(err), uri)
+}
+
+func redactSecret(msg, uri string) string {
+	lower := asciiLower(uri) // same length as uri, whatever its bytes
+	for i := strings.Index(lower, "secret="); i >= 0; {
+		start := i + len("secret=")
+		end := strings.IndexAny(uri[start:], "&#")
+		if end < 0 {
+			end = len(uri) - start
+		}
+		if secret := uri[start : start+end]; len(secret) >= 4 {
+			msg = strings.ReplaceAll(msg, secret, "…")
+			// Also a shorter quote of it (parsers truncate long values).
+			for n := len(secret) - 1; n >= 8; n-- {
+				if strings.Contains(msg, secret[:n]) {
+					msg = strings.ReplaceAll(msg, secret[:n], "…")
+					break
+				}
+			}
+		}
+		next := strings.Index(lower[start:], "secret=")
+		if next < 0 {
+			break
+		}
+		i = start + next
+	}
+	return msg
+}
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // describeText says what kind of text a QR holds without repeating it.

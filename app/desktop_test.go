@@ -194,6 +194,7 @@ func TestClassifyQRTexts(t *testing.T) {
 	}{
 		{"otpauth", "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub", 1, false, ""},
 		{"bad otpauth", "otpauth://totp/GitHub:alice?secret=!!!", 0, false, "cannot be used"},
+		{"secret where the type goes", "otpauth://secret=JBSWY3DPEHPK3PXP", 0, false, "cannot be used"},
 		{"web link", "https://example.com/setup", 0, false, "a web link"},
 		{"wifi", "WIFI:S:home;T:WPA;P:hunter2;;", 0, false, "Wi-Fi"},
 		{"other", "hello", 0, false, "5 characters of other text"},
@@ -357,4 +358,32 @@ func TestClipboardImageXvfb(t *testing.T) {
 	if err != nil || len(fs) != 1 || len(fs[0].Accounts) != 1 || fs[0].Accounts[0].Issuer != "Clip" {
 		t.Fatalf("ScanClipboard = %+v, %v", fs, err)
 	}
+}
+
+// FuzzClassifyQRTexts feeds arbitrary QR contents to the classifier: it
+// must never panic, and a problem it reports never repeats a secret.
+func FuzzClassifyQRTexts(f *testing.F) {
+	for _, s := range []string{
+		"otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub",
+		"otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP&counter=18446744073709551615",
+		"otpauth-migration://offline?data=CiUKEOSScPDSHzZchAj4tHXFJnwSBU1hc29uGgREZW5vIAEoATACCikKEPkWZMjXaIU67d5ak2wWuogSDUFpcmJuYjpFbGlqYWgaACADKAIwAhABGAIgACiy8hk%3D",
+		"otpauth-migration://offline?data=",
+		"OTPAUTH://TOTP/a?secret=AAAA",
+		"WIFI:S:x;P:y;;",
+		"",
+		"\x00\xff",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, fd := range ClassifyQRTexts([]string{text}) {
+			if len(text) >= 16 && strings.Contains(text, "secret=") {
+				i := strings.Index(text, "secret=") + len("secret=")
+				secret := text[i:min(len(text), i+16)]
+				if len(secret) == 16 && strings.Contains(fd.Problem, secret) {
+					t.Fatalf("the problem repeats the secret: %q", fd.Problem)
+				}
+			}
+		}
+	})
 }

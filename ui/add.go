@@ -141,7 +141,7 @@ func (d *addDialog) addURIs() {
 			if len(lines) > 1 {
 				prefix = fmt.Sprintf("Line %d: ", i+1)
 			}
-			problems = append(problems, prefix+errorText(err))
+			problems = append(problems, prefix+app.ExplainURI(err, l))
 			continue
 		}
 		added = append(added, a)

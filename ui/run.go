@@ -95,16 +95,28 @@ func (u *UI) instanceCommand(cmd string) {
 	case app.InstanceLock:
 		u.Lock()
 	case app.InstanceShow:
-		u.win.Show()
-		u.win.RequestFocus()
+		u.showWindow()
 	}
+}
+
+func (u *UI) hideWindow() {
+	u.hidden = true
+	u.win.Hide()
+}
+
+// showWindow brings the window back with its codes current.
+func (u *UI) showWindow() {
+	u.hidden = false
+	u.win.Show()
+	u.win.RequestFocus()
+	u.Tick()
 }
 
 // closeIntercept hides to the tray when asked to, else quits.
 func (u *UI) closeIntercept() {
 	s := u.core.Settings()
 	if s.Tray && s.CloseToTray && u.tray != nil && !u.quitting {
-		u.win.Hide()
+		u.hideWindow()
 		if !u.hiddenOnce {
 			u.hiddenOnce = true
 			u.notify("Sparekey is still running", "It is in the system tray. Choose Quit there to end it.")

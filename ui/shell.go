@@ -234,8 +234,8 @@ func (u *UI) refreshTray() {
 		items = append(items, locked)
 	}
 	items = append(items,
-		fyne.NewMenuItem("Show Sparekey", func() { u.win.Show(); u.win.RequestFocus() }),
-		fyne.NewMenuItem("Hide", u.win.Hide),
+		fyne.NewMenuItem("Show Sparekey", u.showWindow),
+		fyne.NewMenuItem("Hide", u.hideWindow),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Quit Sparekey", u.Quit),
 	)

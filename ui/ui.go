@@ -92,6 +92,7 @@ type UI struct {
 	everUnlocked    bool
 	backupHooked    bool
 	hiddenOnce      bool
+	hidden          bool // hidden to the tray
 	stopScreenWatch func()
 	screenWatchErr  error
 }
@@ -179,7 +180,8 @@ func (u *UI) startTicker() {
 // Tick refreshes what changes with time: the visible rows' codes and
 // countdowns.
 func (u *UI) Tick() {
-	if u.main != nil {
+	// Hidden in the tray, nobody sees the codes: no repaint every second.
+	if u.main != nil && !u.hidden {
 		u.main.tick()
 	}
 }
