@@ -301,24 +301,28 @@ credential_process = %[2]s -test.run=^TestAWSHelperProcess$ -- aws credentials -
 		t.Fatalf("long-term keys were not denied: %v", err)
 	}
 
+	// Each answer goes to its own file: the private bus daemon shares the
+	// session's stdout with anything it activates, and that is no place to
+	// parse JSON from. No display either, so nothing can pop up a prompt.
+	identFile, summaryFile := filepath.Join(dir, "ident.json"), filepath.Join(dir, "summary.json")
 	script := fmt.Sprintf(`printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
-%[1]q sts get-caller-identity --profile mfa --output json || exit 1
-echo ---
-%[1]q iam get-account-summary --profile mfa --output json`, awsCLI)
+%[1]q sts get-caller-identity --profile mfa --output json > %[2]q || exit 1
+%[1]q iam get-account-summary --profile mfa --output json > %[3]q`, awsCLI, identFile, summaryFile)
 	cmd := exec.Command(dbusRun, "--", "sh", "-c", script)
-	cmd.Env = env
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.Env = append(env, "DISPLAY=", "WAYLAND_DISPLAY=", "NO_AT_BRIDGE=1")
+	var output bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &output, &output
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("aws CLI through credential_process: %v\n%s\n%s", err, stdout.String(), stderr.String())
+		t.Fatalf("aws CLI through credential_process: %v\n%s", err, output.String())
 	}
-	parts := strings.SplitN(stdout.String(), "---", 2)
+	identJSON, _ := os.ReadFile(identFile)
 	var ident struct{ Arn, Account string }
-	if err := json.Unmarshal([]byte(parts[0]), &ident); err != nil || ident.Arn != "arn:aws:iam::123456789012:user/alice" {
-		t.Fatalf("get-caller-identity: %v\n%s", err, stdout.String())
+	if err := json.Unmarshal(identJSON, &ident); err != nil || ident.Arn != "arn:aws:iam::123456789012:user/alice" {
+		t.Fatalf("get-caller-identity: %v\n%s\n%s", err, identJSON, output.String())
 	}
-	if len(parts) != 2 || !strings.Contains(parts[1], "SummaryMap") {
-		t.Fatalf("get-account-summary with the MFA session:\n%s\n%s", stdout.String(), stderr.String())
+	summary, _ := os.ReadFile(summaryFile)
+	if !bytes.Contains(summary, []byte("SummaryMap")) {
+		t.Fatalf("get-account-summary with the MFA session:\n%s\n%s", summary, output.String())
 	}
 }
 
