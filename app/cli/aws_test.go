@@ -263,6 +263,10 @@ func TestAWSCredentialProcessWithAWSCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	runtimeDir := filepath.Join(dir, "run")
+	if err := os.MkdirAll(runtimeDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -289,6 +293,9 @@ credential_process = %[2]s -test.run=^TestAWSHelperProcess$ -- aws credentials -
 		"AWS_PROFILE=", "AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=", "AWS_SESSION_TOKEN=", "AWS_ENDPOINT_URL=",
 		"SPAREKEY_AWS_HELPER=1", "SPAREKEY_HOME="+filepath.Join(dir, "home"), "SPAREKEY_VAULT="+vaultPath,
 		"SPAREKEY_PASSPHRASE_FILE="+passFile, "HOME="+dir,
+		// A keyring of its own: under make test the outer session's data and
+		// runtime folders hold another login keyring with another password.
+		"XDG_DATA_HOME="+filepath.Join(dir, ".local", "share"), "XDG_RUNTIME_DIR="+runtimeDir,
 	)
 
 	// Without MFA, alice's own keys are denied by the policy.
@@ -305,7 +312,10 @@ credential_process = %[2]s -test.run=^TestAWSHelperProcess$ -- aws credentials -
 	// session's stdout with anything it activates, and that is no place to
 	// parse JSON from. No display either, so nothing can pop up a prompt.
 	identFile, summaryFile := filepath.Join(dir, "ident.json"), filepath.Join(dir, "summary.json")
-	script := fmt.Sprintf(`printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
+	// With no keyrings folder gnome-keyring would prompt to create one
+	// instead of creating the login keyring from the unlock password.
+	script := fmt.Sprintf(`mkdir -p "$HOME/.local/share/keyrings"
+printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
 %[1]q sts get-caller-identity --profile mfa --output json > %[2]q || exit 1
 %[1]q iam get-account-summary --profile mfa --output json > %[3]q`, awsCLI, identFile, summaryFile)
 	cmd := exec.Command(dbusRun, "--", "sh", "-c", script)
