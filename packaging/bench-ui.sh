@@ -42,6 +42,45 @@ fi
 case $BIN in /*) ;; *) BIN=$ROOT/$BIN ;; esac
 (cd "$ROOT" && go build -o "$WORK/benchvault" ./ui/internal/benchvault)
 
+# The floor: a Fyne window with one label, built from this module (same
+# Fyne, same flags) and measured the same way, so each figure below can be
+# read against what Fyne itself costs on this machine.
+cat >"$WORK/hello.go" <<'GO'
+package main
+
+import (
+	"fmt"
+	"image"
+	"os"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+func main() {
+	a := fyneapp.NewWithID("io.github.sparekey.BenchHello")
+	w := a.NewWindow("Hello")
+	drawn := false
+	probe := canvas.NewRaster(func(int, int) image.Image {
+		if !drawn {
+			drawn = true
+			fmt.Fprintf(os.Stderr, "sparekey-trace codes-drawn %d\n", time.Now().UnixNano())
+		}
+		return image.NewNRGBA(image.Rect(0, 0, 1, 1))
+	})
+	probe.Resize(fyne.NewSize(1, 1))
+	w.SetContent(container.NewStack(widget.NewLabel("hello"), container.NewWithoutLayout(probe)))
+	w.Resize(fyne.NewSize(520, 680))
+	w.ShowAndRun()
+}
+GO
+printf '{"Replace":{"%s/zz_bench_hello/main.go":"%s/hello.go"}}\n' "$ROOT" "$WORK" >"$WORK/hello-overlay.json"
+(cd "$ROOT" && go build -tags migrated_fynedo -overlay "$WORK/hello-overlay.json" -o "$WORK/hello" ./zz_bench_hello)
+
 if [ -z "${DISPLAY:-}" ]; then
 	command -v Xvfb >/dev/null || { echo "bench-ui.sh: no DISPLAY and Xvfb is not installed" >&2; exit 1; }
 	exec 3>"$WORK/display"
@@ -69,9 +108,11 @@ now_ns() { date +%s%N; }
 launch() {
 	log=$WORK/app.log
 	: >"$log"
+	exe=$BIN
+	[ "$1" = hello ] && exe=$WORK/hello
 	t0=$(now_ns)
 	SPAREKEY_HOME=$1 SPAREKEY_PASSPHRASE_FILE=$WORK/pass SPAREKEY_TRACE=1 \
-		XDG_CONFIG_HOME=$1/xdg XDG_CACHE_HOME=$1/xdg-cache "$BIN" >"$log" 2>&1 &
+		XDG_CONFIG_HOME=$WORK/xdg XDG_CACHE_HOME=$WORK/xdg-cache "$exe" >"$log" 2>&1 &
 	APP_PID=$!
 	i=0
 	until grep -q '^sparekey-trace codes-drawn ' "$log"; do
@@ -89,6 +130,10 @@ launch() {
 
 stop_app() {
 	kill "$APP_PID" 2>/dev/null || true
+	# SIGTERM quits through the app's own Quit; never wait forever.
+	i=0
+	while kill -0 "$APP_PID" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	kill -9 "$APP_PID" 2>/dev/null || true
 	wait "$APP_PID" 2>/dev/null || true
 	APP_PID=
 }
@@ -99,7 +144,26 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-echo "== Sparekey desktop figures ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, DISPLAY=$DISPLAY)"
+echo "== Sparekey desktop figures ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg), DISPLAY=$DISPLAY)"
+
+# Fyne alone, for reference.
+launch hello
+stop_app
+times=""
+for r in $(seq "$RUNS"); do
+	launch hello
+	[ "$r" = 1 ] && hwmhello=$(status_kb "$APP_PID" VmHWM)
+	if [ "$r" = "$RUNS" ]; then
+		sleep 5
+		c0=$(cpu_ticks "$APP_PID")
+		sleep "$IDLE_SECONDS"
+		c1=$(cpu_ticks "$APP_PID")
+	fi
+	stop_app
+	times="$times $MS"
+done
+hz=$(getconf CLK_TCK)
+echo "reference, a Fyne window with one label: first frame median $(for t in $times; do echo "$t"; done | median) ms (runs:${times} ms), VmHWM $((hwmhello / 1024)) MiB, idle $(awk -v d=$((c1 - c0)) -v hz="$hz" -v s="$IDLE_SECONDS" 'BEGIN { printf "%.2f", d / hz / s * 100 }')% of one core"
 
 H1000=$WORK/h1000
 make_vault "$H1000" 1000
@@ -132,7 +196,6 @@ H100=$WORK/h100
 make_vault "$H100" 100
 launch "$H100"
 sleep 5
-hz=$(getconf CLK_TCK)
 c0=$(cpu_ticks "$APP_PID")
 sleep "$IDLE_SECONDS"
 c1=$(cpu_ticks "$APP_PID")

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"strconv"
+	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -48,8 +50,23 @@ func Run(fa fyne.App, core *app.App) {
 	preUnlock(core, &opts)
 	u := New(fa, core, opts)
 	running = u
+	u.exitWatchdog = true
+	// SIGTERM and SIGINT (logout, kill, Ctrl+C in a terminal) quit the
+	// same way the menu does: the clipboard is cleaned up, and the
+	// watchdog ends a shutdown that Fyne leaves hanging.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
+	go func() {
+		<-sigs
+		fyne.Do(u.Quit)
+	}()
 	u.Run()
 }
+
+// quitGrace is how long a quit may take before the process ends anyway.
+// Fyne 2.8 can wait forever at exit for a lifecycle event that needs the
+// main loop it has just stopped (seen after SIGTERM under Xvfb).
+const quitGrace = 4 * time.Second
 
 // preUnlockWait is how long Run waits for an unlock that needs no typing
 // before it opens the window. Opening the vault takes milliseconds; when
@@ -127,7 +144,8 @@ func (u *UI) closeIntercept() {
 }
 
 // watchScreenLock follows the desktop's screen locker when the setting
-// asks for it.
+// asks for it. Connecting to the session bus can take a moment (D-Bus may
+// even be auto-launched), so it happens off the UI goroutine.
 func (u *UI) watchScreenLock() {
 	if u.stopScreenWatch != nil {
 		u.stopScreenWatch()
@@ -136,18 +154,28 @@ func (u *UI) watchScreenLock() {
 	if !u.core.Settings().LockOnScreen {
 		return
 	}
-	stop, err := app.WatchScreenLock(context.Background(), func() {
-		fyne.Do(func() {
-			if st, _ := u.core.State(); st == app.StateUnlocked {
-				u.Lock()
-			}
+	u.screenWatchGen++
+	gen := u.screenWatchGen
+	go func() {
+		stop, err := app.WatchScreenLock(context.Background(), func() {
+			fyne.Do(func() {
+				if st, _ := u.core.State(); st == app.StateUnlocked {
+					u.Lock()
+				}
+			})
 		})
-	})
-	if err != nil {
-		u.screenWatchErr = err
-		return
-	}
-	u.stopScreenWatch = stop
+		fyne.Do(func() {
+			if err != nil {
+				u.screenWatchErr = err
+				return
+			}
+			if gen != u.screenWatchGen || !u.core.Settings().LockOnScreen {
+				stop() // the setting changed meanwhile
+				return
+			}
+			u.stopScreenWatch = stop
+		})
+	}()
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

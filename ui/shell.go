@@ -3,6 +3,8 @@ package ui
 import (
 	_ "embed"
 	"image/color"
+	"os"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -195,6 +197,10 @@ func (u *UI) Quit() {
 	u.trace("quit")
 	u.quitting = true
 	u.clip.ClearNow()
+	_ = u.core.StopAutoBackup() // writes what is pending
+	if u.exitWatchdog {
+		time.AfterFunc(quitGrace, func() { os.Exit(0) })
+	}
 	u.fa.Quit()
 }
 

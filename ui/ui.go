@@ -93,8 +93,10 @@ type UI struct {
 	backupHooked    bool
 	hiddenOnce      bool
 	hidden          bool // hidden to the tray
+	exitWatchdog    bool // a real process (Run): Quit ends it even if Fyne hangs
 	stopScreenWatch func()
 	screenWatchErr  error
+	screenWatchGen  int
 }
 
 // New builds the window for core; Show or Run displays it.
