@@ -199,6 +199,7 @@ func (e *e2e) start() {
 	e.t.Helper()
 	e.cmd = exec.Command(e.bin)
 	e.cmd.Env = append(e.env, "SPAREKEY_PASSPHRASE_FILE="+e.pass, "SPAREKEY_TRACE=1")
+	e.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	e.stderr = &lockedBuffer{}
 	pr, pw := io.Pipe()
 	e.cmd.Stderr = pw
@@ -405,6 +406,8 @@ func startXvfb(t testing.TB, xvfb string) string {
 	}
 	cmd := exec.Command(xvfb, "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
 	cmd.ExtraFiles = []*os.File{w}
+	// The server goes with the test even when the test binary is killed.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting Xvfb: %v", err)
 	}
