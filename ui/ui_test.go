@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"errors"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"sort"
@@ -681,5 +683,99 @@ func TestBackupFolder(t *testing.T) {
 	}
 	if err := h.u.applyBackupFolder("", 5); err != nil || h.core.Settings().BackupDir != "" {
 		t.Fatalf("clearing the folder: %v", err)
+	}
+}
+
+func TestScanResultsInDialog(t *testing.T) {
+	h := newHarness(t, "keyring", nil)
+	h.u.showAddDialog()
+	d := h.u.adding
+	cases := []struct {
+		name  string
+		scan  func(context.Context) ([]app.QRFinding, error)
+		says  string
+		added int // Add buttons offered
+	}{
+		{"no QR", func(context.Context) ([]app.QRFinding, error) { return app.ScanImageFile(writeBlankPNG(t)) }, "No QR code was found", 0},
+		{"unreadable file", func(context.Context) ([]app.QRFinding, error) { return app.ScanImageFile(writeText(t)) }, "not a picture", 0},
+		{"no picture on the clipboard", func(context.Context) ([]app.QRFinding, error) { return nil, app.ErrNoClipboardImage }, "clipboard holds no picture", 0},
+		{"not an account", func(context.Context) ([]app.QRFinding, error) {
+			return app.ClassifyQRTexts([]string{"https://example.com"}), nil
+		}, "No account was found", 0},
+		{"several codes", func(context.Context) ([]app.QRFinding, error) {
+			return app.ClassifyQRTexts([]string{uriGitHub, "https://example.com", uriGoogle}), nil
+		}, "Found 2 accounts", 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d.runScan("…", c.scan)
+			if !strings.Contains(d.scanMsg.Text, c.says) {
+				t.Fatalf("message = %q, want %q", d.scanMsg.Text, c.says)
+			}
+			var adds []*escButton
+			walk(d.scanResults, func(o fyne.CanvasObject) {
+				if b, ok := o.(*escButton); ok && b.Text == "Add" {
+					adds = append(adds, b)
+				}
+			})
+			if len(adds) != c.added {
+				t.Fatalf("%d accounts offered, want %d", len(adds), c.added)
+			}
+			for _, b := range adds {
+				test.Tap(b)
+			}
+			if h.u.main.list.Total() < c.added {
+				t.Fatalf("%d accounts in the vault after adding %d", h.u.main.list.Total(), c.added)
+			}
+		})
+	}
+	if got := strings.Join(h.shown(), ","); got != "GitHub,Google" {
+		t.Fatalf("vault holds %s; only the offered accounts may be added", got)
+	}
+}
+
+func writeBlankPNG(t *testing.T) string {
+	p := filepath.Join(t.TempDir(), "blank.png")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img := image.NewGray(image.Rect(0, 0, 64, 64))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func writeText(t *testing.T) string {
+	p := filepath.Join(t.TempDir(), "notes.png")
+	os.WriteFile(p, []byte("not a picture"), 0o600)
+	return p
+}
+
+func TestShowQRHidesTheKey(t *testing.T) {
+	h := newHarness(t, "keyring", nil, uriGitHub)
+	a := h.u.main.list.Account(0)
+	h.u.showQRDialog(a)
+	c := h.u.Window().Canvas()
+	if containsText(c.Overlays().Top(), "JBSW") {
+		t.Fatal("the key is on screen before the warning was accepted")
+	}
+	test.Tap(findButton(t, c.Overlays().Top(), "Show it"))
+	top := c.Overlays().Top()
+	if containsText(top, "JBSW") {
+		t.Fatal("the key is shown as text before it was asked for")
+	}
+	test.Tap(findButton(t, top, "Show the key as text"))
+	if !containsText(top, vault.GroupSecret(a.Secret)) {
+		t.Fatal("the key is not shown when asked for")
+	}
+	test.Tap(findButton(t, top, "Hide the key"))
+	if containsText(top, "JBSW") {
+		t.Fatal("Hide left the key on screen")
 	}
 }
