@@ -322,6 +322,28 @@ func (u *UI) awaitUnlock(busy func(bool), disable, enable func(), failed func(er
 	}
 }
 
+// openingScreen is what the window shows while an unlock that needs no
+// typing (Run started it) finishes: nothing to read, nothing that
+// animates, so the first frames cost little and the account list follows
+// as soon as the vault is open (the unlock's change notice builds it).
+func (u *UI) openingScreen() fyne.CanvasObject {
+	ch := u.opts.Unlocking
+	u.opts.Unlocking = nil
+	u.opts.Passphrase = nil
+	u.opts.Background(func() {
+		err := <-ch
+		fyne.Do(func() {
+			if err == nil && u.main != nil {
+				return // the unlock's change notice already showed the list
+			}
+			u.opts.UnlockErr = err
+			u.state = -1
+			u.showState()
+		})
+	})
+	return container.NewCenter(widget.NewIcon(theme.NewThemedResource(lockIcon)))
+}
+
 // lockedByUser reports whether the vault was open before in this run; a
 // keyring vault then waits for a click instead of reopening by itself.
 func (u *UI) lockedByUser() bool { return u.everUnlocked }

@@ -13,6 +13,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 
 	"github.com/sparekey/sparekey/app"
 	"github.com/sparekey/sparekey/vault"
@@ -47,6 +48,14 @@ func Run(fa fyne.App, core *app.App) {
 		Passphrase: app.EnvPassphrase(),
 		Trace:      os.Getenv("SPAREKEY_TRACE") == "1",
 	}
+	// Parsing the font faces is the slowest part of the first layout: it
+	// happens here, alongside the vault opening and Fyne creating the
+	// window, instead of in front of them.
+	go func() {
+		for _, st := range []fyne.TextStyle{{}, {Bold: true}, {Monospace: true}} {
+			fyne.MeasureText("Sparekey 0123456789", theme.TextSize(), st)
+		}
+	}()
 	preUnlock(core, &opts)
 	u := New(fa, core, opts)
 	running = u
@@ -68,14 +77,9 @@ func Run(fa fyne.App, core *app.App) {
 // main loop it has just stopped (seen after SIGTERM under Xvfb).
 const quitGrace = 4 * time.Second
 
-// preUnlockWait is how long Run waits for an unlock that needs no typing
-// before it opens the window. Opening the vault takes milliseconds; when
-// it is done in time the window's first frame is the account list, not a
-// lock screen repainted a moment later.
-const preUnlockWait = 500 * time.Millisecond
-
-// preUnlock starts opening the vault when nobody has to type anything: a
-// keyring vault, or a passphrase from SPAREKEY_PASSPHRASE_FILE.
+// preUnlock starts opening the vault when nobody has to type anything (a
+// keyring vault, or a passphrase from SPAREKEY_PASSPHRASE_FILE), so that
+// it opens while Fyne creates the window.
 func preUnlock(core *app.App, opts *Options) {
 	st, mode := core.State()
 	if st != app.StateLocked {
@@ -96,12 +100,7 @@ func preUnlock(core *app.App, opts *Options) {
 		defer cancel()
 		ch <- core.Unlock(ctx, pass)
 	}()
-	select {
-	case err := <-ch:
-		opts.UnlockErr = err
-	case <-time.After(preUnlockWait):
-		opts.Unlocking = ch
-	}
+	opts.Unlocking = ch
 }
 
 // running is the UI the instance listener talks to.

@@ -220,6 +220,10 @@ func (u *UI) showState() {
 	case app.StateMissing:
 		u.setScreen(u.firstRunScreen())
 	case app.StateLocked:
+		if u.opts.Unlocking != nil {
+			u.setScreen(u.openingScreen())
+			break
+		}
 		u.setScreen(u.unlockScreen(mode))
 		if f := u.afterShow; f != nil {
 			u.afterShow = nil
