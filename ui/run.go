@@ -13,7 +13,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/theme"
 
 	"github.com/sparekey/sparekey/app"
 	"github.com/sparekey/sparekey/vault"
@@ -48,14 +47,9 @@ func Run(fa fyne.App, core *app.App) {
 		Passphrase: app.EnvPassphrase(),
 		Trace:      os.Getenv("SPAREKEY_TRACE") == "1",
 	}
-	// Parsing the font faces is the slowest part of the first layout: it
-	// happens here, alongside the vault opening and Fyne creating the
-	// window, instead of in front of them.
-	go func() {
-		for _, st := range []fyne.TextStyle{{}, {Bold: true}, {Monospace: true}} {
-			fyne.MeasureText("Sparekey 0123456789", theme.TextSize(), st)
-		}
-	}()
+	// (Fonts cannot be parsed ahead in another goroutine: built with
+	// migrated_fynedo, Fyne's caches are plain maps owned by the UI
+	// goroutine.)
 	preUnlock(core, &opts)
 	u := New(fa, core, opts)
 	running = u
