@@ -45,7 +45,7 @@ func ParseURI(raw string) (*Account, error) {
 	}
 	kind, err := ParseKind(u.Host)
 	if err != nil {
-		return nil, uriErr("type", "%q is not a supported type (use totp, hotp or steam)", truncate(u.Host, 24))
+		return nil, uriErr("type", "%s is not a supported type (use totp, hotp or steam)", quoteHarmless(u.Host))
 	}
 	q, err := url.ParseQuery(u.RawQuery)
 	if err != nil {
@@ -98,7 +98,7 @@ func ParseURI(raw string) (*Account, error) {
 		return nil, err
 	} else if ok {
 		if acct.Algorithm, err = ParseAlgorithm(v); err != nil {
-			return nil, uriErr("algorithm", "%q is not supported (use SHA1, SHA256 or SHA512)", truncate(v, 16))
+			return nil, uriErr("algorithm", "%s is not supported (use SHA1, SHA256 or SHA512)", quoteHarmless(v))
 		}
 	}
 	if acct.Digits, err = intParam(param, "digits", MinDigits, MaxDigits); err != nil {
@@ -120,7 +120,7 @@ func ParseURI(raw string) (*Account, error) {
 		// it for a fresh token; 0 is the only sensible reading then.
 		if ok {
 			if acct.Counter, err = strconv.ParseUint(strings.TrimSpace(v), 10, 64); err != nil {
-				return nil, uriErr("counter", "%q is not a whole number ≥ 0", truncate(v, 24))
+				return nil, uriErr("counter", "%s is not a whole number ≥ 0", quoteHarmless(v))
 			}
 		}
 	}
@@ -142,7 +142,7 @@ func intParam(param func(string) (string, bool, error), name string, lo, hi int)
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil {
-		return 0, uriErr(name, "%q is not a whole number", truncate(v, 24))
+		return 0, uriErr(name, "%s is not a whole number", quoteHarmless(v))
 	}
 	if n < lo || n > hi {
 		return 0, uriErr(name, "%d is out of range (%d to %d)", n, lo, hi)
@@ -205,10 +205,13 @@ func describeURLError(err error) string {
 	return msg
 }
 
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
+// quoteHarmless quotes a value for an error message only when it is too
+// short to be a usable secret. In a malformed link the secret can land
+// anywhere (otpauth://secret=… makes it the "type"), so a longer value is
+// described, never shown.
+func quoteHarmless(s string) string {
+	if len(s) <= 8 {
+		return fmt.Sprintf("%q", s)
 	}
-	return string(r[:n]) + "…"
+	return fmt.Sprintf("the given value (%d characters)", len(s))
 }
