@@ -151,7 +151,8 @@ func (v *Vault) Find(query string) (*Account, error) {
 	defer v.mu.RUnlock()
 	var buf []byte
 	levels := []func(a *Account) bool{
-		func(a *Account) bool { return a.ID == q },
+		// An ID, or a unique prefix of one (what an ambiguity error shows).
+		func(a *Account) bool { return a.ID == q || (len(q) >= 6 && strings.HasPrefix(a.ID, q)) },
 		func(a *Account) bool {
 			return strings.ToLower(a.Label()) == q || strings.ToLower(a.Issuer) == q ||
 				strings.ToLower(a.Name) == q || strings.ToLower(a.Issuer+":"+a.Name) == q
@@ -176,11 +177,7 @@ func (v *Vault) Find(query string) (*Account, error) {
 			return found[0].Clone(), nil
 		}
 		SortAccounts(found)
-		labels := make([]string, len(found))
-		for i, a := range found {
-			labels[i] = a.Label()
-		}
-		return nil, &AmbiguousError{Query: query, Matches: labels}
+		return nil, &AmbiguousError{Query: query, Matches: distinctLabels(found)}
 	}
 	return nil, fmt.Errorf("%w matching %q", ErrNoSuchAccount, query)
 }
@@ -429,4 +426,21 @@ func (v *Vault) mutate(change func() error) error {
 		onChange()
 	}
 	return nil
+}
+
+// distinctLabels names each account so a person can pick one: its label,
+// followed by the start of its ID when another account has the same label.
+func distinctLabels(accts []*Account) []string {
+	count := map[string]int{}
+	for _, a := range accts {
+		count[a.Label()]++
+	}
+	labels := make([]string, len(accts))
+	for i, a := range accts {
+		labels[i] = a.Label()
+		if count[a.Label()] > 1 {
+			labels[i] += " [id " + a.ID[:min(8, len(a.ID))] + "]"
+		}
+	}
+	return labels
 }
