@@ -18,8 +18,8 @@ import (
 // Screens for features that live in other parts of package app: imports
 // (app/transfer.go) and automatic backups (app/backup.go). They stay thin:
 // pick a file or a folder, show app's preview or status, forward the
-// choice. The AWS chores (app/aws.go) are on the command line
-// (`sparekey aws`); the menu says so.
+// choice. The AWS chores (app/aws.go) and the recovery guide have windows
+// of their own (aws.go, guide.go).
 
 // extraMenuItems are the Sparekey menu entries of those features.
 func (u *UI) extraMenuItems() []*fyne.MenuItem {
@@ -31,14 +31,9 @@ func (u *UI) extraMenuItems() []*fyne.MenuItem {
 
 // extraMenus are whole menus of those features.
 func (u *UI) extraMenus() []*fyne.Menu {
-	aws := fyne.NewMenuItem("AWS MFA devices…", func() {
-		u.openDialog(dialog.NewCustom("AWS MFA devices", "Close", para(
-			"Enrolling, resyncing, replacing and auditing AWS MFA devices is done from the command line for now:\n\n"+
-				"  sparekey aws --help\n\n"+
-				"The practice account (sparekey aws --profile practice …) lets you rehearse every step without touching a real AWS account. "+
-				"Accounts Sparekey enrolls appear in this list like any other."), u.win), nil)
-	})
-	return []*fyne.Menu{fyne.NewMenu("AWS", aws)}
+	aws := fyne.NewMenuItem("AWS MFA devices…", func() { u.showAWS(tabWhoAmI) })
+	guide := fyne.NewMenuItem("Recovery guide…", func() { u.showGuide() })
+	return []*fyne.Menu{fyne.NewMenu("AWS", aws, guide)}
 }
 
 func (u *UI) hasImport() bool { return true }

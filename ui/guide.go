@@ -1,0 +1,185 @@
+package ui
+
+// The recovery guide window: the questions of app/guide on the left, the
+// guide they lead to on the right, redrawn as the answers change. Steps
+// Sparekey can carry out get a button that opens the AWS window on the
+// right tab (or backs up now).
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/sparekey/sparekey/app/guide"
+)
+
+// guideWindows holds the open guide window of each UI (UI goroutine only).
+var guideWindows = map[*UI]*guideWindow{}
+
+type guideWindow struct {
+	u       *UI
+	win     fyne.Window
+	answers map[string]string             // question key → answer value
+	radios  map[string]*widget.RadioGroup // question key → its choices
+	values  map[string]map[string]string  // question key → label → value
+	body    *fyne.Container               // the guide shown
+	scroll  *container.Scroll
+}
+
+// showGuide opens the recovery guide (or brings it forward).
+func (u *UI) showGuide() *guideWindow {
+	if g := guideWindows[u]; g != nil {
+		g.win.RequestFocus()
+		return g
+	}
+	g := newGuideWindow(u)
+	guideWindows[u] = g
+	g.win.SetOnClosed(func() { delete(guideWindows, u) })
+	g.win.Show()
+	return g
+}
+
+func newGuideWindow(u *UI) *guideWindow {
+	g := &guideWindow{
+		u: u, win: u.fa.NewWindow("Sparekey · Recovery guide"),
+		answers: map[string]string{}, radios: map[string]*widget.RadioGroup{}, values: map[string]map[string]string{},
+	}
+	g.win.SetIcon(u.icon())
+	questions := container.NewVBox(heading("Your situation"))
+	for _, q := range guide.Questions() {
+		q := q
+		labels := make([]string, len(q.Answers))
+		g.values[q.Key] = map[string]string{}
+		for i, a := range q.Answers {
+			labels[i] = a.Label
+			g.values[q.Key][a.Label] = a.Value
+		}
+		r := widget.NewRadioGroup(labels, func(label string) {
+			g.answers[q.Key] = g.values[q.Key][label]
+			g.render()
+		})
+		g.radios[q.Key] = r
+		questions.Add(widget.NewLabelWithStyle(q.Text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		questions.Add(r)
+	}
+	g.body = container.NewVBox()
+	g.scroll = container.NewVScroll(g.body)
+	split := container.NewHSplit(container.NewVScroll(questions), g.scroll)
+	split.Offset = 0.4
+	g.win.SetContent(split)
+	g.win.Resize(fyne.NewSize(1040, 700))
+	g.render()
+	return g
+}
+
+// answer picks a choice by its value, as a person clicking it would.
+func (g *guideWindow) answer(key, value string) {
+	for label, v := range g.values[key] {
+		if v == value {
+			g.radios[key].SetSelected(label)
+			return
+		}
+	}
+}
+
+// render shows the guide for the answers so far, or what is still missing.
+func (g *guideWindow) render() {
+	s, who, dev := guide.Situation(g.answers["situation"]), guide.Who(g.answers["who"]), guide.Device(g.answers["device"])
+	var missing []string
+	if s == "" {
+		missing = append(missing, "what happened")
+	}
+	if who == "" {
+		missing = append(missing, "who needs to sign in")
+	}
+	if dev == "" && s != guide.Planning {
+		missing = append(missing, "the kind of device")
+	}
+	if len(missing) > 0 {
+		setObjects(g.body, heading("Recovery guide"),
+			para("Answer the questions on the left to get the steps for your case: "+strings.Join(missing, ", ")+" still to go. The last two refine the path; unanswered, they count as \"no\"."))
+		return
+	}
+	facts := guide.Facts{OtherDevice: g.answers["other_device"] == "yes", NoEmailOrPhone: g.answers["email_phone"] == "no"}
+	gd, err := guide.For(s, who, dev, facts)
+	if err != nil {
+		text := err.Error()
+		if errors.Is(err, guide.ErrNotApplicable) {
+			text = capitalize(strings.TrimPrefix(text, guide.ErrNotApplicable.Error()+": ")) + "."
+		}
+		setObjects(g.body, heading("No guide for this combination"), para(text))
+		return
+	}
+	setObjects(g.body, g.guideObjects(gd)...)
+	g.scroll.ScrollToTop()
+}
+
+func (g *guideWindow) guideObjects(gd guide.Guide) []fyne.CanvasObject {
+	title := widget.NewLabelWithStyle(gd.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
+	title.Wrapping = fyne.TextWrapWord
+	objs := []fyne.CanvasObject{title, para(gd.Summary)}
+	for _, w := range gd.Warnings {
+		l := para("Warning: " + w)
+		l.Importance = widget.WarningImportance
+		objs = append(objs, l)
+	}
+	objs = append(objs, guideSubheading("Steps"))
+	for i, st := range gd.Steps {
+		step := widget.NewLabelWithStyle(fmt.Sprintf("%d. %s", i+1, st.Title), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		step.Wrapping = fyne.TextWrapWord
+		objs = append(objs, step)
+		if st.Where != "" {
+			objs = append(objs, guideIndent(para("Where: "+st.Where)))
+		}
+		if st.Detail != "" {
+			objs = append(objs, guideIndent(para(st.Detail)))
+		}
+		if b := g.actionButton(st.Action); b != nil {
+			objs = append(objs, guideIndent(container.NewHBox(b)))
+		}
+	}
+	if len(gd.IfStuck) > 0 {
+		objs = append(objs, guideSubheading("If it does not work"))
+		for _, s := range gd.IfStuck {
+			objs = append(objs, para("• "+s))
+		}
+	}
+	if gd.Drill != "" {
+		objs = append(objs, guideSubheading("Rehearse it"), para(gd.Drill))
+	}
+	return objs
+}
+
+// actionButton is the button of a step Sparekey can do here, or nil.
+func (g *guideWindow) actionButton(a guide.Action) *widget.Button {
+	open := func(label string, tab awsTab) *widget.Button {
+		return widget.NewButtonWithIcon(label, theme.NavigateNextIcon(), func() { g.u.showAWS(tab) })
+	}
+	switch a {
+	case guide.ActionResync:
+		return open("Resync in Sparekey…", tabEnroll)
+	case guide.ActionEnroll:
+		return open("Enroll Sparekey…", tabEnroll)
+	case guide.ActionAudit:
+		return open("Audit the account…", tabAudit)
+	case guide.ActionOrphans:
+		return open("Find orphaned devices…", tabOrphans)
+	case guide.ActionBackup:
+		return widget.NewButtonWithIcon("Back up now", theme.DocumentSaveIcon(), g.u.backupNow)
+	}
+	return nil
+}
+
+func guideSubheading(text string) *widget.Label {
+	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+func guideIndent(o fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewBorder(nil, nil, widget.NewLabel("   "), nil, o)
+}
