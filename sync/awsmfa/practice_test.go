@@ -409,6 +409,25 @@ func (f *faultAfter) ListMFADevices(ctx context.Context, in *iam.ListMFADevicesI
 	return f.IAM.ListMFADevices(ctx, in, o...)
 }
 
+// An enrollment spends the current steps; a resync right after it must not
+// fail on replayed codes but wait for fresh ones.
+func TestPracticeResyncRightAfterEnroll(t *testing.T) {
+	e := startPractice(t)
+	ctx := context.Background()
+	admin := e.admin(t)
+	res, err := admin.Enroll(ctx, e.v, EnrollRequest{UserName: "bob"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct, _ := e.v.Get(res.AccountID)
+	if err := e.srv.SetDrift(res.Device.SerialNumber, 4); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.Resync(ctx, acct); err != nil {
+		t.Fatalf("resync in the enrollment's period: %v", err)
+	}
+}
+
 func TestPracticeResync(t *testing.T) {
 	e := startPractice(t)
 	ctx := context.Background()

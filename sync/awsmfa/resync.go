@@ -50,8 +50,23 @@ func (c *Client) Resync(ctx context.Context, acct *vault.Account) error {
 	if err := c.waitSafeMoment(ctx, acct); err != nil {
 		return err
 	}
+	first := acct.Step(c.now())
 	c1, c2, err := pairAt(acct, c.now())
 	if err != nil {
+		return err
+	}
+	err = c.resync(ctx, user, b.SerialNumber, c1, c2)
+	if !errors.Is(err, ErrInvalidCode) {
+		return err
+	}
+	// Codes are single-use: an enrollment, a session or another resync in
+	// the last minute may have spent these steps. Wait until two steps that
+	// were never sent are both visible and try once more.
+	until := time.Unix(int64(first+2)*int64(acct.Period), 0).Add(100 * time.Millisecond)
+	if err := c.opts.Sleep(ctx, until.Sub(c.now())); err != nil {
+		return err
+	}
+	if c1, c2, err = pairAt(acct, c.now()); err != nil {
 		return err
 	}
 	return c.resync(ctx, user, b.SerialNumber, c1, c2)
