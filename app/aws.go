@@ -220,11 +220,7 @@ func (a *App) AWSDeleteOrphans(ctx context.Context, conn AWSConnection, only ...
 // req.UserName). The seed goes straight into the vault and never reaches
 // the caller; the vault's save triggers the automatic backup.
 func (a *App) AWSEnroll(ctx context.Context, conn AWSConnection, req awsmfa.EnrollRequest) (*awsmfa.EnrollResult, error) {
-	v, err := a.Vault()
-	if err != nil {
-		return nil, err
-	}
-	c, err := a.AWSClient(ctx, conn)
+	v, c, err := a.vaultAndAWSClient(ctx, conn)
 	if err != nil {
 		return nil, err
 	}
@@ -310,11 +306,7 @@ func (a *App) AWSPendingReplacement() (*awsmfa.Journal, error) {
 // AWSReplace replaces a device: the new one is enrolled and verified before
 // the old one is deactivated and deleted; progress is journaled.
 func (a *App) AWSReplace(ctx context.Context, conn AWSConnection, req awsmfa.ReplaceRequest) (*awsmfa.ReplaceResult, error) {
-	v, err := a.Vault()
-	if err != nil {
-		return nil, err
-	}
-	c, err := a.AWSClient(ctx, conn)
+	v, c, err := a.vaultAndAWSClient(ctx, conn)
 	if err != nil {
 		return nil, err
 	}
@@ -355,11 +347,7 @@ func (a *App) ResumeAWSReplacement(ctx context.Context) (*awsmfa.ReplaceResult, 
 
 // AWSRemoveDevice deactivates a user's device and deletes it if virtual.
 func (a *App) AWSRemoveDevice(ctx context.Context, conn AWSConnection, user, serial string) (*awsmfa.RemoveResult, error) {
-	v, err := a.Vault()
-	if err != nil {
-		return nil, err
-	}
-	c, err := a.AWSClient(ctx, conn)
+	v, c, err := a.vaultAndAWSClient(ctx, conn)
 	if err != nil {
 		return nil, err
 	}
@@ -390,11 +378,7 @@ func (a *App) AWSSession(ctx context.Context, conn AWSConnection, fresh bool) (*
 			return s, nil
 		}
 	}
-	v, err := a.Vault()
-	if err != nil {
-		return nil, err
-	}
-	c, err := a.AWSClient(ctx, conn)
+	v, c, err := a.vaultAndAWSClient(ctx, conn)
 	if err != nil {
 		return nil, err
 	}
@@ -452,4 +436,17 @@ func ExplainAWS(err error) string {
 		msg += "\n" + g
 	}
 	return msg
+}
+
+// vaultAndAWSClient is what every chore that touches held seeds needs.
+func (a *App) vaultAndAWSClient(ctx context.Context, conn AWSConnection) (*vault.Vault, *awsmfa.Client, error) {
+	v, err := a.Vault()
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := a.AWSClient(ctx, conn)
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, c, nil
 }

@@ -298,11 +298,7 @@ unique part of it). For a counter-based (HOTP) account this uses up a code:
 the counter advances and is saved before the code is printed.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			v, err := e.OpenVault()
-			if err != nil {
-				return err
-			}
-			acct, err := v.Find(args[0])
+			_, acct, err := e.findAccount(args[0])
 			if err != nil {
 				return err
 			}
@@ -343,11 +339,7 @@ func newShowCommand(e *Env) *cobra.Command {
 		Short: "Show an account's details (the secret only with --reveal)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			v, err := e.OpenVault()
-			if err != nil {
-				return err
-			}
-			acct, err := v.Find(args[0])
+			_, acct, err := e.findAccount(args[0])
 			if err != nil {
 				return err
 			}
@@ -427,11 +419,7 @@ func newEditCommand(e *Env) *cobra.Command {
 		Short: "Change an account's issuer, name, tags, note, favourite or HOTP counter",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			v, err := e.OpenVault()
-			if err != nil {
-				return err
-			}
-			acct, err := v.Find(args[0])
+			v, acct, err := e.findAccount(args[0])
 			if err != nil {
 				return err
 			}
@@ -507,11 +495,7 @@ func newRemoveCommand(e *Env) *cobra.Command {
 		Short:   "Remove an account (asks first unless --yes)",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			v, err := e.OpenVault()
-			if err != nil {
-				return err
-			}
-			acct, err := v.Find(args[0])
+			v, acct, err := e.findAccount(args[0])
 			if err != nil {
 				return err
 			}
@@ -550,4 +534,17 @@ func confirm(e *Env, question string) (bool, error) {
 	line, _ := bufio.NewReader(f).ReadString('\n')
 	answer := strings.ToLower(strings.TrimSpace(line))
 	return answer == "y" || answer == "yes", nil
+}
+
+// findAccount opens the vault and resolves the name a person typed.
+func (e *Env) findAccount(name string) (*vault.Vault, *vault.Account, error) {
+	v, err := e.OpenVault()
+	if err != nil {
+		return nil, nil, err
+	}
+	acct, err := v.Find(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, acct, nil
 }
