@@ -224,12 +224,20 @@ func (w *awsWindow) run(what string, measured bool, work func(ctx context.Contex
 				return
 			}
 			w.status.Importance = widget.MediumImportance
-			w.status.SetText(what + ": done (" + conn.Label() + ").")
+			w.status.SetText(what + ": done, on " + connectionName(conn) + ".")
 			if show != nil {
 				show()
 			}
 		})
 	})
+}
+
+// connectionName is how a connection is named in sentences.
+func connectionName(c app.AWSConnection) string {
+	if c.Practice {
+		return "the practice account (as " + c.PracticeUser + ")"
+	}
+	return "AWS profile " + c.Label()
 }
 
 // setProgress is called from the chore's goroutine.
@@ -305,15 +313,23 @@ func (w *awsWindow) listDevices() {
 	})
 }
 
-// deviceTable is a grid of devices with a header row.
+// deviceTable is a table of devices with a header row. The serial (an
+// ARN) gets the widest column so it rarely wraps.
 func deviceTable(devs []awsmfa.Device, empty string) fyne.CanvasObject {
 	if len(devs) == 0 {
 		return para(empty)
 	}
-	g := container.NewGridWithColumns(5)
-	for _, h := range []string{"Type", "Serial", "User", "Enabled", "Seed held by Sparekey"} {
-		g.Add(widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	weights := []float32{1, 4, 1.5, 2, 1.5}
+	row := func(cells ...fyne.CanvasObject) fyne.CanvasObject {
+		return container.New(&columnsLayout{weights: weights}, cells...)
 	}
+	var header []fyne.CanvasObject
+	for _, h := range []string{"Type", "Serial", "User", "Enabled", "Seed held by Sparekey"} {
+		l := widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l.Wrapping = fyne.TextWrapWord
+		header = append(header, l)
+	}
+	rows := container.NewVBox(row(header...))
 	for _, d := range devs {
 		user := d.UserName
 		switch {
@@ -333,13 +349,45 @@ func deviceTable(devs []awsmfa.Device, empty string) fyne.CanvasObject {
 		serial := widget.NewLabel(d.SerialNumber)
 		serial.Wrapping = fyne.TextWrapBreak
 		serial.Selectable = true
-		g.Add(widget.NewLabel(string(d.Type)))
-		g.Add(serial)
-		g.Add(widget.NewLabel(user))
-		g.Add(widget.NewLabel(enabled))
-		g.Add(widget.NewLabel(held))
+		rows.Add(row(widget.NewLabel(string(d.Type)), serial, widget.NewLabel(user), widget.NewLabel(enabled), widget.NewLabel(held)))
 	}
-	return g
+	return rows
+}
+
+// columnsLayout shares the width among its objects by weight; the row is
+// as tall as its tallest cell at that width.
+type columnsLayout struct{ weights []float32 }
+
+func (l *columnsLayout) widths(total float32) []float32 {
+	var sum float32
+	for _, w := range l.weights {
+		sum += w
+	}
+	out := make([]float32, len(l.weights))
+	for i, w := range l.weights {
+		out[i] = total * w / sum
+	}
+	return out
+}
+
+func (l *columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	x := float32(0)
+	for i, w := range l.widths(size.Width) {
+		if i >= len(objs) {
+			break
+		}
+		objs[i].Move(fyne.NewPos(x, 0))
+		objs[i].Resize(fyne.NewSize(w, size.Height))
+		x += w
+	}
+}
+
+func (l *columnsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var h float32
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(float32(len(objs))*40, h)
 }
 
 func setObjects(c *fyne.Container, objs ...fyne.CanvasObject) {
@@ -449,7 +497,7 @@ func (w *awsWindow) confirmEnroll() {
 	if user != "" {
 		who = "IAM user " + user
 	}
-	dialog.ShowConfirm("Enroll Sparekey", "Create a virtual MFA device for "+who+" on "+w.connection().Label()+" and keep its seed in the vault?", func(ok bool) {
+	dialog.ShowConfirm("Enroll Sparekey", "Create a virtual MFA device for "+who+" on "+connectionName(w.connection())+" and keep its seed in the vault?", func(ok bool) {
 		if ok {
 			w.enroll(user)
 		}
@@ -513,13 +561,15 @@ func (w *awsWindow) reloadResyncChoices() {
 	if _, ok := w.resyncBy[w.resyncPick.Selected]; !ok {
 		w.resyncPick.ClearSelected()
 	}
-	if len(opts) == 0 {
+	switch {
+	case err != nil:
+		w.resyncPick.PlaceHolder = "(unlock the vault to resync)"
+	case len(opts) == 0:
 		w.resyncPick.PlaceHolder = "(no vault account is bound to an AWS device yet)"
-		if err != nil {
-			w.resyncPick.PlaceHolder = "(unlock the vault to resync)"
-		}
-		w.resyncPick.Refresh()
+	default:
+		w.resyncPick.PlaceHolder = "(pick a vault account bound to an AWS device)"
 	}
+	w.resyncPick.Refresh()
 }
 
 func (w *awsWindow) resync() {

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/sparekey/sparekey/app"
+	"github.com/sparekey/sparekey/app/testenv"
 	"github.com/sparekey/sparekey/vault"
 )
 
@@ -79,6 +81,9 @@ func TestAWSWindowPractice(t *testing.T) {
 
 	test.Tap(findButton(t, w.win.Content(), "Who am I"))
 	waitText(t, w, w.whoami, "ARN: arn:aws:iam::")
+	if !strings.Contains(w.status.Text, "on the practice account (as practice-admin)") {
+		t.Errorf("status = %q", w.status.Text)
+	}
 	if !strings.Contains(w.whoami.Text, "User: practice-admin") || !strings.Contains(w.whoami.Text, "Carries MFA:") {
 		t.Errorf("who am I = %q", w.whoami.Text)
 	}
@@ -145,6 +150,53 @@ func TestAWSWindowPractice(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
+	if b, _ := os.ReadFile(md); !strings.Contains(string(b), "**Score: ") {
+		t.Errorf("the saved report has no score:\n%s", b)
+	}
+}
+
+// An orphan left by an abandoned enrollment (made with the aws CLI, as a
+// person would) is found and, after the confirmation, deleted.
+func TestAWSWindowDeletesOrphans(t *testing.T) {
+	awsCLI := testenv.Tool(t, "aws")
+	u, core, _ := newAWSHarness(t)
+	srv, endpoint, err := core.PracticeServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := srv.AdminCredentials()
+	cmd := exec.Command(awsCLI, "iam", "create-virtual-mfa-device", "--virtual-mfa-device-name", "left-behind",
+		"--bootstrap-method", "Base32StringSeed", "--outfile", filepath.Join(t.TempDir(), "seed.txt"),
+		"--endpoint-url", endpoint, "--region", "us-east-1", "--output", "json")
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AWS_") { // the harness blanks them; the CLI reads "" as a profile name
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "AWS_ACCESS_KEY_ID="+creds.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+creds.SecretAccessKey)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("aws iam create-virtual-mfa-device: %v\n%s", err, out)
+	}
+
+	w := u.showAWS(tabOrphans)
+	t.Cleanup(w.win.Close)
+	if !w.deleteOrphans.Disabled() {
+		t.Error("Delete is enabled before any orphan was found")
+	}
+	test.Tap(findButton(t, w.win.Content(), "Find orphans"))
+	waitText(t, w, w.orphanList, "mfa/left-behind")
+	if w.deleteOrphans.Disabled() {
+		t.Fatal("Delete stays disabled with an orphan listed")
+	}
+	test.Tap(w.deleteOrphans)
+	confirm := w.win.Canvas().Overlays().Top()
+	if confirm == nil || !containsText(confirm, "mfa/left-behind") {
+		t.Fatal("no confirmation naming the orphan")
+	}
+	test.Tap(findButton(t, confirm, "Yes"))
+	waitText(t, w, w.orphanList, "Deleted:")
+	test.Tap(findButton(t, w.win.Content(), "Find orphans"))
+	waitText(t, w, w.orphanList, "No orphaned virtual devices")
 }
 
 func TestAWSWindowErrorShown(t *testing.T) {

@@ -64,7 +64,9 @@ func newGuideWindow(u *UI) *guideWindow {
 			g.render()
 		})
 		g.radios[q.Key] = r
-		questions.Add(widget.NewLabelWithStyle(q.Text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		text := widget.NewLabelWithStyle(q.Text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		text.Wrapping = fyne.TextWrapWord
+		questions.Add(text)
 		questions.Add(r)
 	}
 	g.body = container.NewVBox()
@@ -72,7 +74,7 @@ func newGuideWindow(u *UI) *guideWindow {
 	split := container.NewHSplit(container.NewVScroll(questions), g.scroll)
 	split.Offset = 0.4
 	g.win.SetContent(split)
-	g.win.Resize(fyne.NewSize(1040, 700))
+	g.win.Resize(fyne.NewSize(1200, 760))
 	g.render()
 	return g
 }
