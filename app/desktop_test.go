@@ -264,11 +264,10 @@ func TestScanImageErrors(t *testing.T) {
 // TestScanScreenXvfb shows a QR code on a real X server and reads it back
 // with the same capture the "Scan the screen" button uses.
 func TestScanScreenXvfb(t *testing.T) {
-	xvfb := testenv.Tool(t, "Xvfb")
 	testenv.Tool(t, "import")
 	display := testenv.Tool(t, "display")
 	qrencode := testenv.Tool(t, "qrencode")
-	disp := startXvfb(t, xvfb)
+	disp := testenv.StartXvfb(t)
 	t.Setenv("DISPLAY", disp)
 	t.Setenv("WAYLAND_DISPLAY", "")
 
@@ -324,10 +323,9 @@ func TestClipboardImageNoDisplay(t *testing.T) {
 }
 
 func TestClipboardImageXvfb(t *testing.T) {
-	xvfb := testenv.Tool(t, "Xvfb")
 	xclip := testenv.Tool(t, "xclip")
 	qrencode := testenv.Tool(t, "qrencode")
-	disp := startXvfb(t, xvfb)
+	disp := testenv.StartXvfb(t)
 	t.Setenv("DISPLAY", disp)
 	t.Setenv("WAYLAND_DISPLAY", "")
 

@@ -62,7 +62,6 @@ func TestE2EXvfb(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the real binary")
 	}
-	xvfb := testenv.Tool(t, "Xvfb")
 	for _, tool := range []string{"xdotool", "xclip", "xwd", "convert", "qrencode", "display"} {
 		testenv.Tool(t, tool)
 	}
@@ -76,7 +75,7 @@ func TestE2EXvfb(t *testing.T) {
 	}
 	t.Logf("screenshots in %s", e.shots)
 	e.bin = buildBinary(t)
-	e.display = startXvfb(t, xvfb)
+	e.display = testenv.StartXvfb(t)
 	run := filepath.Join(e.home, "run")
 	os.MkdirAll(run, 0o700)
 	for _, d := range []string{"xdg-config", "xdg-data", "xdg-cache"} {
@@ -396,40 +395,3 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-// startXvfb starts a private X server on a display number it picks itself
-// (-displayfd) and stops it when the test ends.
-func startXvfb(t testing.TB, xvfb string) string {
-	t.Helper()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(xvfb, "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
-	cmd.ExtraFiles = []*os.File{w}
-	// The server goes with the test even when the test binary is killed.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting Xvfb: %v", err)
-	}
-	w.Close()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	got := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(r).ReadString('\n')
-		got <- strings.TrimSpace(line)
-		r.Close()
-	}()
-	select {
-	case n := <-got:
-		if n == "" {
-			t.Fatal("Xvfb did not report a display number")
-		}
-		return ":" + n
-	case <-time.After(15 * time.Second):
-		t.Fatal("Xvfb did not start within 15 s")
-	}
-	return ""
-}

@@ -1,4 +1,4 @@
-package app
+package testenv
 
 import (
 	"bufio"
@@ -10,18 +10,19 @@ import (
 	"time"
 )
 
-// startXvfb starts a private X server and returns its DISPLAY. Xvfb picks
-// a free display number itself (-displayfd), so parallel runs never clash;
-// the server is stopped when the test ends.
-func startXvfb(t *testing.T, xvfb string) string {
+// StartXvfb starts a private X server and returns its DISPLAY. Xvfb picks a
+// free display number itself (-displayfd), so parallel runs never clash; the
+// server is stopped when the test ends, and dies with the test binary even
+// when that is killed.
+func StartXvfb(t testing.TB) string {
 	t.Helper()
+	xvfb := Tool(t, "Xvfb")
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(xvfb, "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
 	cmd.ExtraFiles = []*os.File{w}
-	// The server goes with the test even when the test binary is killed.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting Xvfb: %v", err)
