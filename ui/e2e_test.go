@@ -394,4 +394,3 @@ func buildBinary(t *testing.T) string {
 	}
 	return bin
 }
-
