@@ -2,75 +2,17 @@ package app
 
 import (
 	"fmt"
-	"sort"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/sparekey/sparekey/app/testenv"
 )
 
-// manualClock is a fake clock: timers fire only when the test advances it.
-type manualClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	timers []*manualTimer
-}
-
-type manualTimer struct {
-	at      time.Time
-	f       func()
-	stopped bool
-}
+// manualClock drives time in these tests (see testenv.Clock).
+type manualClock = testenv.Clock
 
 func newManualClock() *manualClock {
-	return &manualClock{now: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
-}
-
-func (c *manualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *manualClock) AfterFunc(d time.Duration, f func()) func() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	t := &manualTimer{at: c.now.Add(d), f: f}
-	c.timers = append(c.timers, t)
-	return func() bool {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		was := !t.stopped
-		t.stopped = true
-		return was
-	}
-}
-
-// Advance moves time forward, firing due timers in order.
-func (c *manualClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	end := c.now.Add(d)
-	c.mu.Unlock()
-	for {
-		c.mu.Lock()
-		sort.SliceStable(c.timers, func(i, j int) bool { return c.timers[i].at.Before(c.timers[j].at) })
-		var due *manualTimer
-		for i, t := range c.timers {
-			if !t.stopped && !t.at.After(end) {
-				due = t
-				c.timers = append(c.timers[:i], c.timers[i+1:]...)
-				break
-			}
-		}
-		if due == nil {
-			c.now = end
-			c.mu.Unlock()
-			return
-		}
-		c.now = due.at
-		due.stopped = true
-		c.mu.Unlock()
-		due.f()
-	}
+	return testenv.NewClock(time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC))
 }
 
 type memClipboard struct{ text string }

@@ -7,9 +7,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,70 +20,10 @@ import (
 	"github.com/sparekey/sparekey/vault"
 )
 
-// fakeClock drives codes, clipboard clearing, undo expiry and idle locking.
-type fakeClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	timers []*fakeTimer
-}
+// fakeClock drives time in these tests (see testenv.Clock).
+type fakeClock = testenv.Clock
 
-type fakeTimer struct {
-	at   time.Time
-	f    func()
-	dead bool
-}
-
-// The clock starts 10 s into a 30 s period.
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 3, 1, 9, 0, 10, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) AfterFunc(d time.Duration, f func()) func() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	t := &fakeTimer{at: c.now.Add(d), f: f}
-	c.timers = append(c.timers, t)
-	return func() bool {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		was := !t.dead
-		t.dead = true
-		return was
-	}
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	end := c.now.Add(d)
-	c.mu.Unlock()
-	for {
-		c.mu.Lock()
-		sort.SliceStable(c.timers, func(i, j int) bool { return c.timers[i].at.Before(c.timers[j].at) })
-		var due *fakeTimer
-		for i, t := range c.timers {
-			if !t.dead && !t.at.After(end) {
-				due = t
-				c.timers = append(c.timers[:i], c.timers[i+1:]...)
-				break
-			}
-		}
-		if due == nil {
-			c.now = end
-			c.mu.Unlock()
-			return
-		}
-		c.now = due.at
-		due.dead = true
-		c.mu.Unlock()
-		due.f()
-	}
-}
+func newFakeClock() *fakeClock { return testenv.NewClock(time.Date(2026, 3, 1, 9, 0, 10, 0, time.UTC)) }
 
 type harness struct {
 	t    *testing.T
