@@ -26,6 +26,7 @@ func (u *UI) extraMenuItems() []*fyne.MenuItem {
 	return []*fyne.MenuItem{
 		fyne.NewMenuItemWithIcon("Import from another app…", theme.DownloadIcon(), u.showImport),
 		fyne.NewMenuItemWithIcon("Back up now", theme.DocumentSaveIcon(), u.backupNow),
+		fyne.NewMenuItemWithIcon("Backups…", theme.StorageIcon(), func() { u.showBackups() }),
 	}
 }
 

@@ -1,0 +1,313 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"filippo.io/age"
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/sparekey/sparekey/app"
+	"github.com/sparekey/sparekey/vault"
+)
+
+const (
+	backupURIGitHub = "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub"
+	backupURIBank   = "otpauth://totp/Bank:bob?secret=GEZDGNBVGY3TQOJQ&issuer=Bank"
+)
+
+// newBackupsUI is a UI over a fresh vault (keyring mode, in memory) with
+// the given accounts. Calls run in place, as in the AWS window tests.
+func newBackupsUI(t *testing.T, fa fyne.App, uris ...string) (*UI, *app.App) {
+	t.Helper()
+	dir := t.TempDir()
+	paths := app.Paths{Config: filepath.Join(dir, "config"), Data: filepath.Join(dir, "data"), Vault: filepath.Join(dir, "data", "vault.age")}
+	core := app.New(app.Options{Paths: paths, Keyring: &vault.MemoryKeyring{}, WorkFactor: 10})
+	if err := core.CreateVault(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, uri := range uris {
+		if _, err := core.AddURI(uri); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u := New(fa, core, Options{NoTicker: true, Background: func(f func()) { f() }})
+	t.Cleanup(u.Window().Close)
+	return u, core
+}
+
+func openBackups(t *testing.T, u *UI) *backupsWindow {
+	t.Helper()
+	w := u.showBackups()
+	t.Cleanup(w.win.Close)
+	// The file dialogs are replaced by paths the test chooses.
+	w.chooseSave = func(string, string, func(string)) { t.Fatal("unexpected save dialog") }
+	w.chooseOpen = func(string, func(string)) { t.Fatal("unexpected open dialog") }
+	w.chooseFolder = func(string, func(string)) { t.Fatal("unexpected folder dialog") }
+	return w
+}
+
+func choose(path string) func(string, func(string)) {
+	return func(_ string, then func(string)) { then(path) }
+}
+
+func accountCount(t *testing.T, core *app.App) int {
+	t.Helper()
+	v, err := core.Vault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(v.Accounts())
+}
+
+func TestBackupsRecipientRoundTrip(t *testing.T) {
+	fa := test.NewTempApp(t)
+	u, core := newBackupsUI(t, fa, backupURIGitHub, backupURIBank)
+	w := openBackups(t, u)
+
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	idFile := filepath.Join(dir, "key.txt")
+	if err := os.WriteFile(idFile, []byte(id.String()+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	backupPath := filepath.Join(dir, "backup.age")
+
+	// Create, through the widgets: pick recipients, type the key, tap.
+	w.tabs.SelectIndex(0)
+	w.encryption.SetSelected(encRecipients)
+	if !w.pass1.Disabled() || w.recipients.Disabled() {
+		t.Fatal("choosing recipients did not enable the recipients field")
+	}
+	test.Type(w.recipients, id.Recipient().String())
+	w.chooseSave = func(_, name string, then func(string)) {
+		if !strings.HasSuffix(name, ".age") {
+			t.Errorf("suggested name %q", name)
+		}
+		then(backupPath)
+	}
+	test.Tap(findButton(t, w.win.Content(), "Create backup…"))
+	if !strings.Contains(w.created.Text, "Backed up 2 accounts to "+backupPath) {
+		t.Fatalf("created = %q, status = %q", w.created.Text, w.status.Text)
+	}
+	if w.running || findButton(t, w.win.Content(), "Create backup…").Disabled() {
+		t.Error("buttons stay disabled after the backup")
+	}
+	info, err := os.Stat(backupPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Errorf("backup mode = %v", info.Mode().Perm())
+	}
+
+	// Restore into a second, empty vault: preview first, nothing changes.
+	u2, core2 := newBackupsUI(t, fa)
+	w2 := openBackups(t, u2)
+	w2.tabs.SelectIndex(1)
+	if !w2.apply.Disabled() {
+		t.Error("Apply is enabled without a preview")
+	}
+	test.Type(w2.restoreUnlock.identity, idFile)
+	w2.chooseOpen = choose(backupPath)
+	test.Tap(findButton(t, w2.win.Content(), "Open backup…"))
+	if w2.preview == nil {
+		t.Fatalf("no preview; status = %q", w2.status.Text)
+	}
+	if c := w2.preview.Counts; c[vault.MergeNew] != 2 || c[vault.MergeIdentical]+c[vault.MergeChanged]+c[vault.MergeConflict] != 0 {
+		t.Errorf("counts = %v", c)
+	}
+	if !containsText(w2.previewBody, "New: 2 · identical: 0 · changed: 0 · conflicting: 0") || !containsText(w2.previewBody, "GitHub") {
+		t.Error("the preview does not show the counts and accounts")
+	}
+	if n := accountCount(t, core2); n != 0 {
+		t.Fatalf("the preview changed the vault: %d accounts", n)
+	}
+	test.Tap(w2.apply)
+	if !strings.Contains(w2.restoreResult.Text, "2 added") {
+		t.Errorf("result = %q, status = %q", w2.restoreResult.Text, w2.status.Text)
+	}
+	if n := accountCount(t, core2); n != 2 {
+		t.Errorf("after Apply the vault has %d accounts, want 2", n)
+	}
+	if !w2.apply.Disabled() {
+		t.Error("Apply stays enabled after applying")
+	}
+
+	// Restore drill in the first app: identical, recorded.
+	w.tabs.SelectIndex(2)
+	w.verifyUnlock.identity.SetText(idFile)
+	w.verifyBackup(backupPath)
+	if !strings.Contains(w.verifyResult.Text, "2 identical") || !strings.Contains(w.verifyResult.Text, "Complete") {
+		t.Errorf("verify = %q, status = %q", w.verifyResult.Text, w.status.Text)
+	}
+	if !containsText(w.drills, "backup.age") || !containsText(w.drills, "OK") {
+		t.Error("the drill is not listed")
+	}
+	recs, err := core.BackupVerifications()
+	if err != nil || len(recs) != 1 || !recs[0].OK {
+		t.Errorf("records = %+v, %v", recs, err)
+	}
+}
+
+func TestBackupsPassphrase(t *testing.T) {
+	fa := test.NewTempApp(t)
+	u, _ := newBackupsUI(t, fa, backupURIGitHub)
+	w := openBackups(t, u)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "pass.age")
+
+	test.Type(w.pass1, "correct horse")
+	test.Type(w.pass2, "correct horsf")
+	test.Tap(findButton(t, w.win.Content(), "Create backup…")) // no dialog: refused first
+	if !strings.Contains(w.status.Text, "passphrases differ") {
+		t.Errorf("status = %q", w.status.Text)
+	}
+	w.pass2.SetText("correct horse")
+	w.armor.SetChecked(true)
+	w.createBackup(path)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v; status = %q", err, w.status.Text)
+	}
+	if !bytes.HasPrefix(data, []byte("-----BEGIN AGE ENCRYPTED FILE-----")) {
+		t.Error("armor was asked for but the backup is binary")
+	}
+	if w.pass1.Text != "" || strings.Contains(w.created.Text, "correct horse") {
+		t.Error("the passphrase outlives the backup in the window")
+	}
+
+	u2, core2 := newBackupsUI(t, fa)
+	w2 := openBackups(t, u2)
+	w2.previewRestore(path)
+	if w2.preview != nil || !strings.Contains(w2.status.Text, "passphrase") {
+		t.Errorf("without the passphrase: status = %q", w2.status.Text)
+	}
+	w2.restoreUnlock.pass.SetText("wrong")
+	w2.previewRestore(path)
+	if w2.preview != nil || w2.status.Importance != widget.DangerImportance {
+		t.Errorf("wrong passphrase: status = %q", w2.status.Text)
+	}
+	w2.restoreUnlock.pass.SetText("correct horse")
+	w2.previewRestore(path)
+	if w2.preview == nil || w2.preview.Counts[vault.MergeNew] != 1 {
+		t.Fatalf("status = %q", w2.status.Text)
+	}
+	if strings.Contains(w2.status.Text, "correct horse") {
+		t.Error("the passphrase is shown")
+	}
+	w2.applyRestore()
+	if accountCount(t, core2) != 1 {
+		t.Error("the account was not restored")
+	}
+}
+
+func TestBackupsRestoreChoice(t *testing.T) {
+	for _, tc := range []struct {
+		update bool
+		status vault.MergeStatus
+		want   vault.MergeChoice
+	}{
+		{false, vault.MergeChanged, vault.ChooseDefault},
+		{true, vault.MergeChanged, vault.ChooseUpdate},
+		{true, vault.MergeConflict, vault.ChooseDefault},
+		{true, vault.MergeNew, vault.ChooseDefault},
+	} {
+		got := vault.ChooseDefault
+		if f := restoreChoice(tc.update); f != nil {
+			got = f(vault.MergeItem{Status: tc.status})
+		}
+		if got != tc.want {
+			t.Errorf("update=%v %v: choice %v, want %v", tc.update, tc.status, got, tc.want)
+		}
+	}
+}
+
+func TestBackupsPaper(t *testing.T) {
+	fa := test.NewTempApp(t)
+	u, _ := newBackupsUI(t, fa, backupURIGitHub, backupURIBank)
+	w := openBackups(t, u)
+	dir := t.TempDir()
+	w.tabs.SelectIndex(3)
+	if !containsText(w.tabs.Items[3].Content, "in the clear") {
+		t.Error("the paper tab does not warn about plaintext")
+	}
+
+	w.onlyAWS.SetChecked(true)
+	w.paperBackup(filepath.Join(dir, "aws.pdf"))
+	if !strings.Contains(w.status.Text, "No accounts match") {
+		t.Errorf("only AWS with none bound: status = %q", w.status.Text)
+	}
+	w.onlyAWS.SetChecked(false)
+	w.page.SetSelected("Letter")
+	path := filepath.Join(dir, "paper.pdf")
+	w.paperBackup(path)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v; status = %q", err, w.status.Text)
+	}
+	if !bytes.HasPrefix(data, []byte("%PDF")) {
+		t.Error("the paper backup is not a PDF")
+	}
+	if !strings.Contains(w.printed.Text, "Wrote 2 accounts") {
+		t.Errorf("printed = %q", w.printed.Text)
+	}
+}
+
+func TestBackupsExport(t *testing.T) {
+	fa := test.NewTempApp(t)
+	u, _ := newBackupsUI(t, fa, backupURIGitHub, backupURIBank)
+	w := openBackups(t, u)
+	w.tabs.SelectIndex(4)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "export.txt")
+
+	// Without the acknowledgement: refused by the button and by app.
+	test.Tap(findButton(t, w.win.Content(), "Export…"))
+	if !strings.Contains(w.status.Text, "unencrypted") {
+		t.Errorf("status = %q", w.status.Text)
+	}
+	w.export(path)
+	if _, err := os.Stat(path); err == nil {
+		t.Fatal("exported without the acknowledgement")
+	}
+
+	test.Tap(w.ack)
+	w.chooseSave = choose2(path)
+	test.Tap(findButton(t, w.win.Content(), "Export…"))
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v; status = %q", err, w.status.Text)
+	}
+	if strings.Count(string(data), "otpauth://totp/") != 2 {
+		t.Errorf("export holds %q", data)
+	}
+	if !strings.Contains(w.exported.Text, "Exported 2 accounts") {
+		t.Errorf("exported = %q", w.exported.Text)
+	}
+
+	w.format.SetSelected(formatGoogleQR)
+	qrDir := filepath.Join(dir, "qr")
+	w.chooseFolder = choose(qrDir)
+	test.Tap(findButton(t, w.win.Content(), "Export…"))
+	if pngs, _ := filepath.Glob(filepath.Join(qrDir, "*.png")); len(pngs) != 1 {
+		t.Errorf("google-qr wrote %v; status = %q", pngs, w.status.Text)
+	}
+	test.Tap(findButton(t, w.win.Content(), "Show Google codes on screen"))
+	if w.status.Importance == widget.DangerImportance {
+		t.Errorf("status = %q", w.status.Text)
+	}
+}
+
+func choose2(path string) func(string, string, func(string)) {
+	return func(_, _ string, then func(string)) { then(path) }
+}
