@@ -50,7 +50,7 @@ test-deps: deps
 	fi
 
 build: deps
-	$(GO) build -tags $(TAGS) -trimpath -ldflags "-s -w" -o $(BIN) .
+	$(GO) build -tags $(TAGS) -o $(BIN) .
 
 # Opens the app on a vault kept in .cache/run (created on first run), with the
 # practice account available for AWS drills.
