@@ -22,7 +22,7 @@ trap cleanup EXIT INT TERM
 export HOME="$sandbox/home"
 export XDG_RUNTIME_DIR="$sandbox/run"
 export XDG_CONFIG_HOME="$HOME/.config" XDG_DATA_HOME="$HOME/.local/share" XDG_CACHE_HOME="$HOME/.cache"
-mkdir -p "$HOME/.local/share/keyrings" "$XDG_RUNTIME_DIR"
+mkdir -p "$HOME/.local/share/keyrings" "$XDG_RUNTIME_DIR" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
 chmod 700 "$XDG_RUNTIME_DIR"
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 
