@@ -15,6 +15,8 @@ import (
 	"github.com/sparekey/sparekey/vault/backup"
 )
 
+// newBackupTestApp is an app with a fresh keyring-mode vault (in-memory
+// keyring, cheap scrypt) whose automatic backups stop with the test.
 func newBackupTestApp(t *testing.T) *App {
 	t.Helper()
 	root := t.TempDir()

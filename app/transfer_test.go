@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -14,22 +13,8 @@ import (
 	"github.com/sparekey/sparekey/vault/transfer/qr"
 )
 
-func newTransferTestApp(t *testing.T) *App {
-	t.Helper()
-	root := t.TempDir()
-	a := New(Options{
-		Paths:      Paths{Config: filepath.Join(root, "config"), Data: filepath.Join(root, "data"), Vault: filepath.Join(root, "data", "vault.age")},
-		Keyring:    &vault.MemoryKeyring{},
-		WorkFactor: 10,
-	})
-	if err := a.CreateVault(context.Background(), nil); err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
 func TestPreviewAndApplyImport(t *testing.T) {
-	a := newTransferTestApp(t)
+	a := newBackupTestApp(t)
 	if _, err := a.AddAccount(vault.Account{Issuer: "Deno", Name: "Mason", Secret: "4SJHB4GSD43FZBAI7C2HLRJGPQ", Tags: []string{"old"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +55,7 @@ func mustT[T any](v T, err error) T {
 }
 
 func TestImportErrorsAreExplained(t *testing.T) {
-	a := newTransferTestApp(t)
+	a := newBackupTestApp(t)
 	_, err := a.PreviewImportFiles([]string{testenv.Fixture(t, "aegis_encrypted.json")}, nil)
 	if !errors.Is(err, transfer.ErrPasswordRequired) {
 		t.Fatalf("got %v", err)
@@ -89,7 +74,7 @@ func TestImportErrorsAreExplained(t *testing.T) {
 }
 
 func TestExportNeedsAcknowledgementAndNeverOverwrites(t *testing.T) {
-	a := newTransferTestApp(t)
+	a := newBackupTestApp(t)
 	p := mustT(a.PreviewImportFiles([]string{testenv.Fixture(t, "plain.txt")}, nil))
 	mustT(a.ApplyImport(p, nil))
 	out := filepath.Join(t.TempDir(), "codes.txt")
