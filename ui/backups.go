@@ -48,8 +48,11 @@ const (
 const backupCallTimeout = 5 * time.Minute
 
 // backupsWindows holds the open Backups window of each UI (touched only on
-// the UI goroutine).
-var backupsWindows = map[*UI]*backupsWindow{}
+// the UI goroutine); backupsLockHooked says which UIs close it on lock.
+var (
+	backupsWindows    = map[*UI]*backupsWindow{}
+	backupsLockHooked = map[*UI]bool{}
+)
 
 type backupsWindow struct {
 	u   *UI
@@ -101,6 +104,19 @@ type backupsWindow struct {
 
 // showBackups opens the Backups window (or brings it forward).
 func (u *UI) showBackups() *backupsWindow {
+	if !backupsLockHooked[u] {
+		// A restore preview holds the backup's accounts and the Google
+		// codes dialog shows secrets: neither may outlive the vault
+		// being open.
+		backupsLockHooked[u] = true
+		u.core.OnLock(func() {
+			fyne.Do(func() {
+				if w := backupsWindows[u]; w != nil {
+					w.win.Close()
+				}
+			})
+		})
+	}
 	w := backupsWindows[u]
 	if w == nil {
 		w = newBackupsWindow(u)
@@ -692,9 +708,13 @@ func (w *backupsWindow) exportFormat() app.ExportFormat {
 	return app.ExportURIs
 }
 
+// errExportNotAcknowledged is the window's wording of
+// app.ErrPlaintextNotAcknowledged (which names the CLI flag).
+var errExportNotAcknowledged = errors.New("every export holds your secrets unencrypted; tick \"I understand this file is not encrypted\" first, keep the file offline and delete it when done")
+
 func (w *backupsWindow) askExport() {
 	if !w.ack.Checked {
-		w.fail("Export", app.ErrPlaintextNotAcknowledged)
+		w.fail("Export", errExportNotAcknowledged)
 		return
 	}
 	switch f := w.exportFormat(); f {
@@ -730,7 +750,7 @@ func (w *backupsWindow) export(out string) {
 // writing anything to disk.
 func (w *backupsWindow) showGoogleCodes() {
 	if !w.ack.Checked {
-		w.fail("Google Authenticator codes", app.ErrPlaintextNotAcknowledged)
+		w.fail("Google Authenticator codes", errExportNotAcknowledged)
 		return
 	}
 	w.run("Making the Google Authenticator codes", func(context.Context, backup.ProgressFunc) (func(), error) {

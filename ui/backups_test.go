@@ -45,7 +45,11 @@ func newBackupsUI(t *testing.T, fa fyne.App, uris ...string) (*UI, *app.App) {
 func openBackups(t *testing.T, u *UI) *backupsWindow {
 	t.Helper()
 	w := u.showBackups()
-	t.Cleanup(w.win.Close)
+	t.Cleanup(func() {
+		if backupsWindows[u] == w { // the test driver panics on a second Close
+			w.win.Close()
+		}
+	})
 	// The file dialogs are replaced by paths the test chooses.
 	w.chooseSave = func(string, string, func(string)) { t.Fatal("unexpected save dialog") }
 	w.chooseOpen = func(string, func(string)) { t.Fatal("unexpected open dialog") }
@@ -265,7 +269,7 @@ func TestBackupsPaper(t *testing.T) {
 
 func TestBackupsExport(t *testing.T) {
 	fa := test.NewTempApp(t)
-	u, _ := newBackupsUI(t, fa, backupURIGitHub, backupURIBank)
+	u, core := newBackupsUI(t, fa, backupURIGitHub, backupURIBank)
 	w := openBackups(t, u)
 	w.tabs.SelectIndex(4)
 	dir := t.TempDir()
@@ -305,6 +309,12 @@ func TestBackupsExport(t *testing.T) {
 	test.Tap(findButton(t, w.win.Content(), "Show Google codes on screen"))
 	if w.status.Importance == widget.DangerImportance {
 		t.Errorf("status = %q", w.status.Text)
+	}
+
+	// Locking closes the window (and the codes dialog in it).
+	core.Lock()
+	if backupsWindows[u] != nil {
+		t.Error("the Backups window outlives the vault being open")
 	}
 }
 
