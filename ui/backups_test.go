@@ -15,6 +15,7 @@ import (
 
 	"github.com/sparekey/sparekey/app"
 	"github.com/sparekey/sparekey/vault"
+	"github.com/sparekey/sparekey/vault/backup"
 )
 
 const (
@@ -320,4 +321,74 @@ func TestBackupsExport(t *testing.T) {
 
 func choose2(path string) func(string, string, func(string)) {
 	return func(_, _ string, then func(string)) { then(path) }
+}
+
+// TestBackupsRestoreUpdatesChanged restores a backup over a vault whose
+// account gained a note since: changed, left alone by default, updated
+// only with the checkbox.
+func TestBackupsRestoreUpdatesChanged(t *testing.T) {
+	fa := test.NewTempApp(t)
+	u, core := newBackupsUI(t, fa, backupURIGitHub)
+	w := openBackups(t, u)
+	path := filepath.Join(t.TempDir(), "vaultkey.age")
+	// Restoring with the vault's own key needs no passphrase or identity.
+	res, err := core.CreateBackup(context.Background(), path, app.BackupOptions{ToVaultKey: true})
+	if err != nil || res.Accounts != 1 {
+		t.Fatal(res, err)
+	}
+	v, _ := core.Vault()
+	acct := v.Accounts()[0].Clone()
+	acct.Note = "moved to the new phone"
+	if err := core.UpdateAccount(acct); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, update := range []bool{false, true} {
+		w.previewRestore(path)
+		if w.preview == nil || w.preview.Counts[vault.MergeChanged] != 1 {
+			t.Fatalf("preview: %v, status = %q", w.preview, w.status.Text)
+		}
+		if !containsText(w.previewBody, "changed") {
+			t.Error("the changed account is not listed as changed")
+		}
+		w.updateChanged.SetChecked(update)
+		test.Tap(w.apply)
+		want := "0 added, 0 updated"
+		if update {
+			want = "0 added, 1 updated"
+		}
+		if !strings.Contains(w.restoreResult.Text, want) {
+			t.Errorf("update=%v: result = %q", update, w.restoreResult.Text)
+		}
+	}
+	v, _ = core.Vault()
+	if got := v.Accounts()[0].Note; got != "" {
+		t.Errorf("after updating from the backup the note is %q", got)
+	}
+}
+
+func TestBackupsProgress(t *testing.T) {
+	fa := test.NewTempApp(t)
+	u, _ := newBackupsUI(t, fa)
+	w := openBackups(t, u)
+	w.running = true
+	for _, tc := range []struct {
+		p        backup.Progress
+		measured bool
+	}{
+		{backup.Progress{Stage: backup.StageDeriveKey}, false},
+		{backup.Progress{Stage: backup.StageEncrypting, Done: 1, Total: 4}, true},
+	} {
+		w.showProgress("Creating the backup", tc.p)
+		if w.progress.Visible() != tc.measured || w.busy.Visible() == tc.measured {
+			t.Errorf("%v: measured bar shown %v, busy bar shown %v", tc.p, w.progress.Visible(), w.busy.Visible())
+		}
+		if !strings.Contains(w.status.Text, string(tc.p.Stage)) {
+			t.Errorf("status = %q", w.status.Text)
+		}
+	}
+	if w.progress.Value != 0.25 {
+		t.Errorf("progress = %v", w.progress.Value)
+	}
+	w.running = false
 }
