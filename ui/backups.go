@@ -468,6 +468,10 @@ func (w *backupsWindow) previewRestore(path string) {
 	w.run("Opening the backup", func(ctx context.Context, progress backup.ProgressFunc) (func(), error) {
 		src.Progress = progress
 		p, err := w.u.core.PreviewRestore(ctx, src)
+		if errors.Is(err, backup.ErrNoPassphrase) && w.restoreUnlock.pass.Text == "" {
+			// A passphrase backup opened without one: ask, then try again.
+			return func() { w.askRestorePassphrase(path) }, nil
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -477,6 +481,24 @@ func (w *backupsWindow) previewRestore(path string) {
 			w.refreshApply()
 		}, nil
 	})
+}
+
+// askRestorePassphrase asks for the passphrase of the backup at path and
+// opens it again with it.
+func (w *backupsWindow) askRestorePassphrase(path string) {
+	w.status.SetText("This backup is protected by a passphrase.")
+	pass := widget.NewPasswordEntry()
+	d := dialog.NewForm("Passphrase of the backup", "Open", "Cancel",
+		[]*widget.FormItem{widget.NewFormItem("Passphrase", pass)},
+		func(ok bool) {
+			if ok && pass.Text != "" {
+				w.restoreUnlock.pass.SetText(pass.Text)
+				w.previewRestore(path)
+			}
+		}, w.win)
+	d.Resize(fyne.NewSize(420, 0))
+	d.Show()
+	w.win.Canvas().Focus(pass)
 }
 
 func (w *backupsWindow) showPreview(p *app.RestorePreview) {

@@ -193,17 +193,34 @@ func TestBackupsPassphrase(t *testing.T) {
 
 	u2, core2 := newBackupsUI(t, fa)
 	w2 := openBackups(t, u2)
+	// Opened without a passphrase, the window asks for it; cancelling
+	// leaves everything as it was.
 	w2.previewRestore(path)
-	if w2.preview != nil || !strings.Contains(w2.status.Text, "passphrase") {
+	if w2.preview != nil || !strings.Contains(w2.status.Text, "protected by a passphrase") {
 		t.Errorf("without the passphrase: status = %q", w2.status.Text)
+	}
+	ask := w2.win.Canvas().Overlays().Top()
+	if ask == nil || len(findEntries(ask)) != 1 {
+		t.Fatal("no passphrase prompt")
+	}
+	test.Tap(findButton(t, ask, "Cancel"))
+	if w2.preview != nil || w2.win.Canvas().Overlays().Top() != nil {
+		t.Error("cancelling the prompt did not leave things as they were")
 	}
 	w2.restoreUnlock.pass.SetText("wrong")
 	w2.previewRestore(path)
 	if w2.preview != nil || w2.status.Importance != widget.DangerImportance {
 		t.Errorf("wrong passphrase: status = %q", w2.status.Text)
 	}
-	w2.restoreUnlock.pass.SetText("correct horse")
+	// The right one, typed into the prompt.
+	w2.restoreUnlock.pass.SetText("")
 	w2.previewRestore(path)
+	ask = w2.win.Canvas().Overlays().Top()
+	if ask == nil {
+		t.Fatal("no passphrase prompt")
+	}
+	test.Type(findEntries(ask)[0], "correct horse")
+	test.Tap(findButton(t, ask, "Open"))
 	if w2.preview == nil || w2.preview.Counts[vault.MergeNew] != 1 {
 		t.Fatalf("status = %q", w2.status.Text)
 	}
