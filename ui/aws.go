@@ -65,12 +65,8 @@ type awsWindow struct {
 	practiceUser *widget.Select
 	practiceInfo *widget.Label
 
-	tabs     *container.AppTabs
-	busy     *widget.ProgressBarInfinite
-	progress *widget.ProgressBar
-	status   *widget.Label
-	buttons  []*widget.Button // disabled while a call runs
-	running  bool
+	tabs *container.AppTabs
+	*taskBar
 
 	whoami *widget.Label
 
@@ -112,7 +108,7 @@ func (u *UI) showAWS(tab awsTab) *awsWindow {
 }
 
 func newAWSWindow(u *UI) *awsWindow {
-	w := &awsWindow{u: u, win: u.fa.NewWindow("Sparekey · AWS MFA devices"), resyncBy: map[string]string{}}
+	w := &awsWindow{u: u, win: u.fa.NewWindow("Sparekey · AWS MFA devices"), resyncBy: map[string]string{}, taskBar: newTaskBar()}
 	w.win.SetIcon(u.icon())
 
 	w.practiceInfo = para(practiceNote)
@@ -135,12 +131,6 @@ func newAWSWindow(u *UI) *awsWindow {
 		widget.NewFormItem("Profile", w.profile),
 	)
 
-	w.busy = widget.NewProgressBarInfinite()
-	w.busy.Hide()
-	w.progress = widget.NewProgressBar()
-	w.progress.Hide()
-	w.status = para("")
-
 	w.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon("Who am I", theme.AccountIcon(), w.whoAmITab()),
 		container.NewTabItemWithIcon("Devices", theme.ListIcon(), w.devicesTab()),
@@ -154,7 +144,7 @@ func newAWSWindow(u *UI) *awsWindow {
 		}
 	}
 	top := container.NewVBox(conn, w.practiceInfo, widget.NewSeparator())
-	bottom := container.NewVBox(w.busy, w.progress, w.status)
+	bottom := w.footer()
 	w.win.SetContent(container.NewBorder(top, bottom, nil, nil, w.tabs))
 	w.win.Resize(fyne.NewSize(860, 640))
 	w.connectionChanged()
@@ -181,51 +171,20 @@ func (w *awsWindow) connection() app.AWSConnection {
 	return app.AWSConnection{Practice: true, PracticeUser: w.practiceUser.Selected}
 }
 
-func (w *awsWindow) button(label string, icon fyne.Resource, tapped func()) *widget.Button {
-	b := widget.NewButtonWithIcon(label, icon, tapped)
-	w.buttons = append(w.buttons, b)
-	return b
-}
-
 // run does one chore off the UI goroutine; show (may be nil) and the
 // error report run back on it. progress, when true, shows a measured bar
 // that the chore fills through w.setProgress instead of the busy one.
 func (w *awsWindow) run(what string, measured bool, work func(ctx context.Context, conn app.AWSConnection) (show func(), err error)) {
 	conn := w.connection()
-	w.running = true
-	for _, b := range w.buttons {
-		b.Disable()
-	}
-	if measured {
-		w.progress.SetValue(0)
-		w.progress.Show()
-	} else {
-		w.busy.Show()
-		w.busy.Start()
-	}
-	w.status.SetText(what + "…")
+	w.begin(what, measured)
 	w.u.opts.Background(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), awsCallTimeout)
 		defer cancel()
 		show, err := work(ctx, conn)
 		fyne.Do(func() {
-			w.running = false
-			w.busy.Stop()
-			w.busy.Hide()
-			w.progress.Hide()
-			for _, b := range w.buttons {
-				b.Enable()
-			}
+			ok := w.end(what, err, app.ExplainAWS(err), "done, on "+connectionName(conn)+".")
 			w.refreshOrphanButton()
-			if err != nil {
-				w.status.SetText(what + " failed: " + app.ExplainAWS(err))
-				w.status.Importance = widget.DangerImportance
-				w.status.Refresh()
-				return
-			}
-			w.status.Importance = widget.MediumImportance
-			w.status.SetText(what + ": done, on " + connectionName(conn) + ".")
-			if show != nil {
+			if ok && show != nil {
 				show()
 			}
 		})
@@ -245,7 +204,7 @@ func (w *awsWindow) setProgress(done, total int) {
 	if total <= 0 {
 		return
 	}
-	fyne.Do(func() { w.progress.SetValue(float64(done) / float64(total)) })
+	fyne.Do(func() { w.setFraction(int64(done), int64(total)) })
 }
 
 // ---- Who am I ----

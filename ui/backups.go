@@ -58,12 +58,8 @@ type backupsWindow struct {
 	u   *UI
 	win fyne.Window
 
-	tabs     *container.AppTabs
-	busy     *widget.ProgressBarInfinite
-	progress *widget.ProgressBar
-	status   *widget.Label
-	buttons  []*widget.Button // disabled while an operation runs
-	running  bool
+	tabs *container.AppTabs
+	*taskBar
 
 	// chooseSave and chooseOpen ask for a path (file dialogs); tests
 	// replace them. then runs on the UI goroutine with the chosen path.
@@ -130,15 +126,9 @@ func (u *UI) showBackups() *backupsWindow {
 }
 
 func newBackupsWindow(u *UI) *backupsWindow {
-	w := &backupsWindow{u: u, win: u.fa.NewWindow("Sparekey · Backups")}
+	w := &backupsWindow{u: u, win: u.fa.NewWindow("Sparekey · Backups"), taskBar: newTaskBar()}
 	w.win.SetIcon(u.icon())
 	w.chooseSave, w.chooseOpen, w.chooseFolder = w.saveDialog, w.openDialog, w.folderDialog
-
-	w.busy = widget.NewProgressBarInfinite()
-	w.busy.Hide()
-	w.progress = widget.NewProgressBar()
-	w.progress.Hide()
-	w.status = para("")
 
 	w.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon("Create", theme.DocumentSaveIcon(), w.createTab()),
@@ -152,33 +142,18 @@ func newBackupsWindow(u *UI) *backupsWindow {
 			w.reloadDrills()
 		}
 	}
-	bottom := container.NewVBox(w.busy, w.progress, w.status)
+	bottom := w.footer()
 	w.win.SetContent(container.NewBorder(nil, bottom, nil, nil, w.tabs))
 	w.win.Resize(fyne.NewSize(760, 600))
 	w.refreshApply()
 	return w
 }
 
-func (w *backupsWindow) button(label string, icon fyne.Resource, tapped func()) *widget.Button {
-	b := widget.NewButtonWithIcon(label, icon, tapped)
-	w.buttons = append(w.buttons, b)
-	return b
-}
-
 // run does one operation off the UI goroutine; show (may be nil) and the
 // error report run back on it. The operation reports progress through the
 // ProgressFunc it is given: Total 0 (scrypt) shows the indeterminate bar.
 func (w *backupsWindow) run(what string, work func(ctx context.Context, progress backup.ProgressFunc) (show func(), err error)) {
-	w.running = true
-	for _, b := range w.buttons {
-		b.Disable()
-	}
-	w.progress.SetValue(0)
-	w.progress.Hide()
-	w.busy.Show()
-	w.busy.Start()
-	w.status.Importance = widget.MediumImportance
-	w.status.SetText(what + "…")
+	w.begin(what, false)
 	progress := func(p backup.Progress) {
 		fyne.Do(func() { w.showProgress(what, p) })
 	}
@@ -187,21 +162,9 @@ func (w *backupsWindow) run(what string, work func(ctx context.Context, progress
 		defer cancel()
 		show, err := work(ctx, progress)
 		fyne.Do(func() {
-			w.running = false
-			w.busy.Stop()
-			w.busy.Hide()
-			w.progress.Hide()
-			for _, b := range w.buttons {
-				b.Enable()
-			}
+			ok := w.end(what, err, app.Explain(err), "done.")
 			w.refreshApply()
-			if err != nil {
-				w.fail(what, err)
-				return
-			}
-			w.status.Importance = widget.MediumImportance
-			w.status.SetText(what + ": done.")
-			if show != nil {
+			if ok && show != nil {
 				show()
 			}
 		})
@@ -212,26 +175,13 @@ func (w *backupsWindow) showProgress(what string, p backup.Progress) {
 	if !w.running {
 		return
 	}
-	if p.Total <= 0 {
-		w.progress.Hide()
-		w.busy.Show()
-		w.busy.Start()
-	} else {
-		w.busy.Stop()
-		w.busy.Hide()
-		w.progress.Show()
-		w.progress.SetValue(float64(p.Done) / float64(p.Total))
-	}
+	w.setFraction(p.Done, p.Total)
 	if p.Stage != "" && p.Stage != backup.StageDone {
 		w.status.SetText(what + ": " + string(p.Stage) + "…")
 	}
 }
 
-func (w *backupsWindow) fail(what string, err error) {
-	w.status.Importance = widget.DangerImportance
-	w.status.SetText(what + " failed: " + app.Explain(err))
-	w.status.Refresh()
-}
+func (w *backupsWindow) fail(what string, err error) { w.taskBar.fail(what, app.Explain(err)) }
 
 // saveDialog asks where to write a new file. Fyne's save dialog creates
 // the file; app's writers are atomic and refuse to replace files, so the
