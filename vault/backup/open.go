@@ -305,21 +305,15 @@ func ParseRecipient(s string, ui *plugin.ClientUI) (age.Recipient, error) {
 // starting with # are skipped.
 func ParseRecipients(r io.Reader, ui *plugin.ClientUI) ([]age.Recipient, error) {
 	var out []age.Recipient
-	sc := bufio.NewScanner(io.LimitReader(r, 1<<20))
-	line := 0
-	for sc.Scan() {
-		line++
-		s := strings.TrimSpace(sc.Text())
-		if s == "" || strings.HasPrefix(s, "#") {
-			continue
-		}
+	err := eachKeyLine(r, func(line int, s string) error {
 		rec, err := ParseRecipient(s, ui)
 		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
+			return fmt.Errorf("line %d: %w", line, err)
 		}
 		out = append(out, rec)
-	}
-	if err := sc.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	if len(out) == 0 {
@@ -334,14 +328,7 @@ func ParseRecipients(r io.Reader, ui *plugin.ClientUI) ([]age.Recipient, error) 
 // them. Errors never quote the file's contents.
 func ParseIdentities(r io.Reader, ui *plugin.ClientUI) ([]age.Identity, error) {
 	var out []age.Identity
-	sc := bufio.NewScanner(io.LimitReader(r, 1<<20))
-	line := 0
-	for sc.Scan() {
-		line++
-		s := strings.TrimSpace(sc.Text())
-		if s == "" || strings.HasPrefix(s, "#") {
-			continue
-		}
+	err := eachKeyLine(r, func(line int, s string) error {
 		var id age.Identity
 		var err error
 		switch {
@@ -355,22 +342,41 @@ func ParseIdentities(r io.Reader, ui *plugin.ClientUI) ([]age.Identity, error) {
 			}
 			id, err = plugin.NewIdentity(s, ui)
 		case strings.HasPrefix(s, armorHeader) || strings.HasPrefix(s, ageMagic):
-			return nil, errors.New("this identity file is itself encrypted with a passphrase (use DecryptIdentityFile)")
+			return errors.New("this identity file is itself encrypted with a passphrase (use DecryptIdentityFile)")
 		default:
 			err = errors.New("not an age identity")
 		}
 		if err != nil {
-			return nil, fmt.Errorf("line %d: invalid identity (%s)", line, strings.SplitN(err.Error(), ":", 2)[0])
+			return fmt.Errorf("line %d: invalid identity (%s)", line, strings.SplitN(err.Error(), ":", 2)[0])
 		}
 		out = append(out, id)
-	}
-	if err := sc.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	if len(out) == 0 {
 		return nil, errors.New("no identities found")
 	}
 	return out, nil
+}
+
+// eachKeyLine calls f with every line of a recipients or identities file
+// that is neither blank nor a # comment, trimmed, with its line number.
+func eachKeyLine(r io.Reader, f func(line int, s string) error) error {
+	sc := bufio.NewScanner(io.LimitReader(r, 1<<20))
+	line := 0
+	for sc.Scan() {
+		line++
+		s := strings.TrimSpace(sc.Text())
+		if s == "" || strings.HasPrefix(s, "#") {
+			continue
+		}
+		if err := f(line, s); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
 }
 
 // ParseIdentityFile is ParseIdentities for a file; errors name the file.
