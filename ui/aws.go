@@ -602,15 +602,8 @@ func (w *awsWindow) showAudit(r *awsmfa.AuditReport) {
 	})
 	section("Users without MFA", r.WithoutMFA)
 	section("Users with a single device", r.SingleDevice)
-	var orphans, stale []string
-	for _, d := range r.Orphans {
-		orphans = append(orphans, d.SerialNumber)
-	}
-	for _, s := range r.StaleSeeds {
-		stale = append(stale, s.Label+" ("+s.SerialNumber+")")
-	}
-	section("Orphaned devices", orphans)
-	section("Held seeds not in any backup", stale)
+	section("Orphaned devices", r.OrphanSerials())
+	section("Held seeds not in any backup", r.StaleSeedNames())
 	section("Warnings", r.Warnings)
 	setObjects(w.auditBody, objs...)
 }

@@ -338,15 +338,8 @@ func (r *AuditReport) WriteMarkdown(w io.Writer) error {
 	}
 	list("Users without MFA", r.WithoutMFA)
 	list("Users with a single device", r.SingleDevice)
-	var orphans, stale []string
-	for _, d := range r.Orphans {
-		orphans = append(orphans, d.SerialNumber)
-	}
-	for _, s := range r.StaleSeeds {
-		stale = append(stale, s.SerialNumber+" ("+s.Label+")")
-	}
-	list("Unassigned virtual devices (delete with `sparekey aws orphans --delete`)", orphans)
-	list("Seeds not yet in a backup", stale)
+	list("Unassigned virtual devices (delete with `sparekey aws orphans --delete`)", r.OrphanSerials())
+	list("Seeds not yet in a backup", r.StaleSeedNames())
 	list("Warnings", r.Warnings)
 	if len(r.Users) > 0 {
 		b.WriteString("## Users\n\n| User | MFA devices | Held by Sparekey | Console password | Active access keys |\n|---|---:|---:|---|---:|\n")
@@ -397,4 +390,23 @@ func csvSafe(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// OrphanSerials lists the unassigned virtual devices by serial.
+func (r *AuditReport) OrphanSerials() []string {
+	var out []string
+	for _, d := range r.Orphans {
+		out = append(out, d.SerialNumber)
+	}
+	return out
+}
+
+// StaleSeedNames names the held seeds no backup holds yet, as
+// "label (serial)", for every report view to show the same way.
+func (r *AuditReport) StaleSeedNames() []string {
+	var out []string
+	for _, s := range r.StaleSeeds {
+		out = append(out, s.Label+" ("+s.SerialNumber+")")
+	}
+	return out
 }
