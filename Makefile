@@ -2,7 +2,16 @@
 # they install what is missing (apt-get as root, else sudo) before building.
 
 GO        ?= go
-TAGS      := migrated_fynedo
+# Build tags, shared with the scripts and tests (packaging/build-tags):
+#   migrated_fynedo  UI updates from goroutines go through fyne.Do;
+#   no_emoji         leaves out Fyne's 10 MB colour-emoji font: it is parsed
+#                    once per text style at start-up (about 20 MB of heap),
+#                    and an emoji in an account name still draws from the
+#                    system's fonts;
+#   no_metadata      skips Fyne's development fallback that re-reads
+#                    FyneApp.toml from the working folder and rescales the
+#                    512 px icon on every launch (the window icon is built in).
+TAGS      := $(shell cat packaging/build-tags)
 BIN       := bin/sparekey
 # `make run` uses a vault of its own inside the checkout, never your real one.
 RUN_HOME  ?= $(CURDIR)/.cache/run

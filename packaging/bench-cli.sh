@@ -34,7 +34,7 @@ done
 BIN=${SPAREKEY_BIN:-}
 if [ -z "$BIN" ]; then
 	BIN=$WORK/sparekey
-	(cd "$ROOT" && go build -tags migrated_fynedo -o "$BIN" .)
+	(cd "$ROOT" && go build -tags "$(cat packaging/build-tags)" -o "$BIN" .)
 fi
 CLI=$WORK/sparekey-cli
 cat >"$WORK/clionly.go" <<'GO'

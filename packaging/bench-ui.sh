@@ -37,7 +37,7 @@ trap cleanup EXIT INT TERM
 BIN=${SPAREKEY_BIN:-}
 if [ -z "$BIN" ]; then
 	BIN=$WORK/sparekey
-	(cd "$ROOT" && go build -tags migrated_fynedo -o "$BIN" .)
+	(cd "$ROOT" && go build -tags "$(cat packaging/build-tags)" -o "$BIN" .)
 fi
 case $BIN in /*) ;; *) BIN=$ROOT/$BIN ;; esac
 (cd "$ROOT" && go build -o "$WORK/benchvault" ./ui/internal/benchvault)
@@ -79,7 +79,7 @@ func main() {
 }
 GO
 printf '{"Replace":{"%s/zz_bench_hello/main.go":"%s/hello.go"}}\n' "$ROOT" "$WORK" >"$WORK/hello-overlay.json"
-(cd "$ROOT" && go build -tags migrated_fynedo -overlay "$WORK/hello-overlay.json" -o "$WORK/hello" ./zz_bench_hello)
+(cd "$ROOT" && go build -tags "$(cat packaging/build-tags)" -overlay "$WORK/hello-overlay.json" -o "$WORK/hello" ./zz_bench_hello)
 
 if [ -z "${DISPLAY:-}" ]; then
 	command -v Xvfb >/dev/null || { echo "bench-ui.sh: no DISPLAY and Xvfb is not installed" >&2; exit 1; }
@@ -206,6 +206,6 @@ echo "idle CPU, 100 accounts, ${IDLE_SECONDS} s: $(awk -v d=$((c1 - c0)) -v hz="
 echo "memory, 100 accounts after ${IDLE_SECONDS} s: VmHWM $((hwm100 / 1024)) MiB, VmRSS $((rss100 / 1024)) MiB"
 
 echo "search keystroke and tick (Go benchmarks):"
-(cd "$ROOT" && go test -tags migrated_fynedo -run '^$' -bench 'SearchRefresh|Tick$' -benchmem -count=1 ./ui &&
+(cd "$ROOT" && go test -tags "$(cat packaging/build-tags)" -run '^$' -bench 'SearchRefresh|Tick$' -benchmem -count=1 ./ui &&
 	go test -run '^$' -bench 'SearchKeystroke|TickVisibleRows' -benchmem -count=1 ./app) |
 	grep '^Benchmark'

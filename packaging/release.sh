@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 version=$(sed -n 's/^Version = "\(.*\)"/\1/p' FyneApp.toml)
 build=$(git rev-list --count HEAD 2>/dev/null || echo 1)
 rm -rf dist && mkdir -p dist/stage
-go build -tags migrated_fynedo -trimpath \
+go build -tags "$(cat packaging/build-tags)" -trimpath \
 	-ldflags "-s -w -X github.com/sparekey/sparekey/app.Version=$version" -o dist/stage/sparekey .
 # --app-build keeps FyneApp.toml unchanged (fyne package would bump it).
 (cd dist/stage && go tool fyne package --os linux --exe sparekey --src ../.. \

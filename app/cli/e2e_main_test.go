@@ -42,7 +42,7 @@ func sparekeyBinary(t testing.TB) string {
 		}
 		binDir = dir
 		p := filepath.Join(dir, "sparekey")
-		cmd := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", p, ".")
+		cmd := exec.Command("go", "build", "-tags", testenv.BuildTags(), "-o", p, ".")
 		cmd.Dir = testenv.RepoRoot()
 		if out, err := cmd.CombinedOutput(); err != nil {
 			binErr = "go build: " + err.Error() + "\n" + string(out)

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -43,6 +44,17 @@ func missing(t testing.TB, why string) {
 func RepoRoot() string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+}
+
+// BuildTags are the build tags every build of Sparekey uses, from
+// packaging/build-tags (the Makefile and the scripts read the same file), so
+// a test that builds the real binary builds what users run.
+func BuildTags() string {
+	b, err := os.ReadFile(filepath.Join(RepoRoot(), "packaging", "build-tags"))
+	if err != nil {
+		panic("testenv: " + err.Error())
+	}
+	return strings.TrimSpace(string(b))
 }
 
 // InteropDir is the shared folder of files exported by other apps. These are
