@@ -13,7 +13,12 @@
 # Also timed: `sparekey --version` (start-up alone) and the same command
 # line built without the GUI (main calling cli.Main, via a build overlay),
 # which shows what the desktop half of the binary costs the command line.
-# Needs: go, hyperfine, oathtool, dbus-daemon, dbus-send, gnome-keyring-daemon.
+#
+# And three floors, to read the ratio against: a Go program that only
+# prints (any Go command's start-up here), one lookup of the vault key by
+# libsecret's C client secret-tool (the keyring's share, in any language),
+# and the vault package alone opening the vault and printing the code.
+# Needs: go, hyperfine, oathtool, secret-tool, dbus-daemon, dbus-send, gnome-keyring-daemon.
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,7 +32,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-for tool in go hyperfine oathtool dbus-daemon dbus-send gnome-keyring-daemon; do
+for tool in go hyperfine oathtool secret-tool dbus-daemon dbus-send gnome-keyring-daemon; do
 	command -v "$tool" >/dev/null || { echo "bench-cli.sh: $tool is not installed" >&2; exit 1; }
 done
 
@@ -48,8 +53,47 @@ import (
 
 func main() { os.Exit(cli.Main(os.Args[1:])) }
 GO
-printf '{"Replace":{"%s/zz_bench_clionly/main.go":"%s/clionly.go"}}\n' "$ROOT" "$WORK" >"$WORK/overlay.json"
-(cd "$ROOT" && go build -overlay "$WORK/overlay.json" -o "$CLI" ./zz_bench_clionly)
+# Two floors, built the same way: a Go program that only prints a string
+# (what any Go command costs to start here), and the vault package alone
+# opening the vault and printing a code (no command line, GUI or SDK).
+cat >"$WORK/floorgo.go" <<'GO'
+package main
+
+import "os"
+
+func main() { os.Stdout.WriteString("123456\n") }
+GO
+cat >"$WORK/floorvault.go" <<'GO'
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/sparekey/sparekey/vault"
+)
+
+func main() {
+	v, err := vault.Open(os.Args[1], vault.Options{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	a, err := v.Find(os.Args[2])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code, _ := a.CodeAt(time.Now())
+	fmt.Println(code)
+}
+GO
+printf '{"Replace":{"%s/zz_bench_clionly/main.go":"%s/clionly.go","%s/zz_bench_floorgo/main.go":"%s/floorgo.go","%s/zz_bench_floorvault/main.go":"%s/floorvault.go"}}\n' \
+	"$ROOT" "$WORK" "$ROOT" "$WORK" "$ROOT" "$WORK" >"$WORK/overlay.json"
+(cd "$ROOT" && go build -overlay "$WORK/overlay.json" -o "$CLI" ./zz_bench_clionly &&
+	go build -overlay "$WORK/overlay.json" -o "$WORK/floor-go" ./zz_bench_floorgo &&
+	go build -overlay "$WORK/overlay.json" -o "$WORK/floor-vault" ./zz_bench_floorvault)
 
 # A private session: own HOME, runtime dir, bus and keyring.
 mkdir -p "$WORK/home/.local/share/keyrings" "$WORK/run"
@@ -81,8 +125,18 @@ while read -r uri; do "$CLI" add "$uri" >/dev/null; done <"$WORK/filler"
 [ "$("$BIN" code alice)" = "$(oathtool --totp -b $SECRET)" ] || echo "warning: sparekey and oathtool disagree (a step boundary?)" >&2
 
 echo "== keyring mode, $("$BIN" list --json | grep -c '"id"') accounts, load: $(cut -d' ' -f1-3 /proc/loadavg)"
+VAULT=$SPAREKEY_HOME/data/vault.age
+[ "$("$WORK/floor-vault" "$VAULT" alice)" = "$("$BIN" code alice)" ] || echo "warning: the vault floor disagrees (a step boundary?)" >&2
+# One Secret Service lookup of the vault key, by libsecret's own C client:
+# the least any program pays to fetch the key from gnome-keyring over D-Bus.
+KEYNAME="vault:$VAULT"
+secret-tool lookup service Sparekey username "$KEYNAME" >/dev/null ||
+	{ echo "bench-cli.sh: secret-tool cannot find the vault key" >&2; exit 1; }
 hyperfine -N --warmup 5 --runs "$RUNS" --export-markdown "$WORK/keyring.md" \
 	"oathtool --totp -b $SECRET" \
+	"$WORK/floor-go" \
+	"secret-tool lookup service Sparekey username $KEYNAME" \
+	"$WORK/floor-vault $VAULT alice" \
 	"$BIN --version" \
 	"$BIN code alice" \
 	"$CLI code alice"
