@@ -214,7 +214,7 @@ type trayMenu struct {
 // refreshTray rebuilds the tray menu (after unlock, lock and changes).
 func (u *UI) refreshTray() {
 	desk, ok := u.fa.(desktop.App)
-	if !ok || !u.core.Settings().Tray {
+	if !ok || !u.core.Settings().Tray || !u.onScreen {
 		return
 	}
 	if u.tray == nil {

@@ -78,7 +78,7 @@ type UI struct {
 	state  app.VaultState
 
 	started    time.Time
-	tracedDraw bool
+	onScreen   bool // the window has drawn a frame (firstFrame ran)
 	quitting   bool
 	stopTicker chan struct{}
 	idle       *app.IdleTimer
@@ -119,7 +119,11 @@ func New(fa fyne.App, core *app.App, opts Options) *UI {
 	u.win = fa.NewWindow("Sparekey")
 	u.status = newStatusBar(u.opts.AfterFunc)
 	u.body = container.NewStack()
-	u.win.SetContent(container.NewBorder(nil, u.status, nil, nil, u.body))
+	u.win.SetContent(container.NewStack(
+		container.NewBorder(nil, u.status, nil, nil, u.body),
+		// Painting happens inside Fyne's draw loop: firstFrame runs after it.
+		paintProbe(func() { go fyne.Do(u.firstFrame) }),
+	))
 	u.win.Resize(fyne.NewSize(520, 680))
 	u.applyTheme()
 	u.win.SetIcon(u.icon())
@@ -192,15 +196,31 @@ func (u *UI) Tick() {
 // in the tree): the first time the painter asks for its pixels, a frame
 // with the rows and their codes is being drawn. Only for SPAREKEY_TRACE.
 func (u *UI) drawProbe() fyne.CanvasObject {
+	return paintProbe(func() { u.trace("codes-drawn") })
+}
+
+// paintProbe is an invisible pixel that calls once on the UI goroutine, the
+// first time a frame containing it is painted. Fyne has no "painted" event.
+func paintProbe(once func()) fyne.CanvasObject {
+	called := false
 	probe := canvas.NewRaster(func(w, h int) image.Image {
-		if !u.tracedDraw {
-			u.tracedDraw = true
-			u.trace("codes-drawn")
+		if !called {
+			called = true
+			once()
 		}
 		return image.NewNRGBA(image.Rect(0, 0, 1, 1))
 	})
 	probe.Resize(fyne.NewSize(1, 1))
 	return container.NewWithoutLayout(probe)
+}
+
+// firstFrame runs once the window is on screen. The tray waits for it: on
+// Linux Fyne gives the tray a hidden window with a GL context of its own,
+// and creating that before the main window's first frame delayed the
+// codes by a tenth of a second under software rendering.
+func (u *UI) firstFrame() {
+	u.onScreen = true
+	u.refreshTray()
 }
 
 func (u *UI) trace(what string) {
