@@ -5,7 +5,9 @@
 #      accounts (RUNS launches; each one's time and the median);
 #   2. idle CPU over IDLE_SECONDS (default 60) with 100 accounts, from
 #      /proc/PID/stat (utime+stime), as a percentage of one core;
-#   3. memory: VmHWM (peak RSS) and VmRSS from /proc/PID/status, for both;
+#   3. memory: VmHWM (peak RSS) and VmRSS from /proc/PID/status, for both,
+#      and where it is (/proc/PID/smaps: the software GL driver, the C and
+#      Go heaps, the executable) with the PSS;
 #   4. search: one keystroke with 10,000 accounts (filter + list refresh),
 #      and the per-second tick, as Go benchmarks.
 #
@@ -73,8 +75,18 @@ func main() {
 		return image.NewNRGBA(image.Rect(0, 0, 1, 1))
 	})
 	probe.Resize(fyne.NewSize(1, 1))
-	w.SetContent(container.NewStack(widget.NewLabel("hello"), container.NewWithoutLayout(probe)))
+	label := widget.NewLabel("hello")
+	w.SetContent(container.NewStack(label, container.NewWithoutLayout(probe)))
 	w.Resize(fyne.NewSize(520, 680))
+	if len(os.Args) > 1 && os.Args[1] == "tick" {
+		// The least a countdown costs: one label's text changing once a second.
+		go func() {
+			for i := 0; ; i++ {
+				time.Sleep(time.Second)
+				fyne.Do(func() { label.SetText(fmt.Sprintf("hello %d", i%30)) })
+			}
+		}()
+	}
 	w.ShowAndRun()
 }
 GO
@@ -108,11 +120,15 @@ now_ns() { date +%s%N; }
 launch() {
 	log=$WORK/app.log
 	: >"$log"
-	exe=$BIN
-	[ "$1" = hello ] && exe=$WORK/hello
+	exe=$BIN args=
+	case $1 in
+	hello) exe=$WORK/hello ;;
+	hello-tick) exe=$WORK/hello args=tick ;;
+	esac
 	t0=$(now_ns)
+	# shellcheck disable=SC2086 # args is one word or none
 	SPAREKEY_HOME=$1 SPAREKEY_PASSPHRASE_FILE=$WORK/pass SPAREKEY_TRACE=1 \
-		XDG_CONFIG_HOME=$WORK/xdg XDG_CACHE_HOME=$WORK/xdg-cache "$exe" >"$log" 2>&1 &
+		XDG_CONFIG_HOME=$WORK/xdg XDG_CACHE_HOME=$WORK/xdg-cache "$exe" $args >"$log" 2>&1 &
 	APP_PID=$!
 	i=0
 	until grep -q '^sparekey-trace codes-drawn ' "$log"; do
@@ -140,7 +156,27 @@ stop_app() {
 
 status_kb() { grep "^$2:" "/proc/$1/status" | awk '{print $2}'; }
 
+# memory_parts PID: where the resident memory is, from /proc/PID/smaps: the
+# software OpenGL driver (Mesa's llvmpipe: libLLVM and swrast_dri, which a
+# GPU driver replaces), the C heap, Go's heap and the executable's pages.
+memory_parts() {
+	awk '/^[0-9a-f]+-[0-9a-f]+ /{n=$6; if (n == "") n="[anon]"}
+		/^Rss:/{
+			if (n ~ /libLLVM|swrast_dri|libgallium/) gl += $2
+			else if (n == "[heap]") ch += $2
+			else if (n == "[anon]") an += $2
+			else if (n ~ /sparekey|hello/) ex += $2
+			else ot += $2
+		}
+		END { printf "Mesa software GL %d MiB, C heap %d MiB, Go heap and stacks %d MiB, executable %d MiB, other %d MiB", gl/1024, ch/1024, an/1024, ex/1024, ot/1024 }' "/proc/$1/smaps"
+	printf '; PSS %s MiB' "$(awk '/^Pss:/{print int($2/1024)}' "/proc/$1/smaps_rollup")"
+}
+
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+hz=$(getconf CLK_TCK)
+# idle_pct TICKS: CPU ticks over IDLE_SECONDS as a percentage of one core.
+idle_pct() { awk -v d="$1" -v hz="$hz" -v s="$IDLE_SECONDS" 'BEGIN { printf "%.2f", d / hz / s * 100 }'; }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
@@ -152,7 +188,10 @@ stop_app
 times=""
 for r in $(seq "$RUNS"); do
 	launch hello
-	[ "$r" = 1 ] && hwmhello=$(status_kb "$APP_PID" VmHWM)
+	if [ "$r" = 1 ]; then
+		hwmhello=$(status_kb "$APP_PID" VmHWM)
+		partshello=$(memory_parts "$APP_PID")
+	fi
 	if [ "$r" = "$RUNS" ]; then
 		sleep 5
 		c0=$(cpu_ticks "$APP_PID")
@@ -162,8 +201,18 @@ for r in $(seq "$RUNS"); do
 	stop_app
 	times="$times $MS"
 done
-hz=$(getconf CLK_TCK)
-echo "reference, a Fyne window with one label: first frame median $(for t in $times; do echo "$t"; done | median) ms (runs:${times} ms), VmHWM $((hwmhello / 1024)) MiB, idle $(awk -v d=$((c1 - c0)) -v hz="$hz" -v s="$IDLE_SECONDS" 'BEGIN { printf "%.2f", d / hz / s * 100 }')% of one core"
+echo "reference, a Fyne window with one label: first frame median $(for t in $times; do echo "$t"; done | median) ms (runs:${times} ms), VmHWM $((hwmhello / 1024)) MiB, idle $(idle_pct $((c1 - c0)))% of one core"
+echo "  its memory: $partshello"
+
+# A countdown needs a repaint every second; the same window with its label
+# changing once a second shows what that alone costs here.
+launch hello-tick
+sleep 5
+c0=$(cpu_ticks "$APP_PID")
+sleep "$IDLE_SECONDS"
+c1=$(cpu_ticks "$APP_PID")
+stop_app
+echo "reference, the same window with its label changing once a second: idle $(idle_pct $((c1 - c0)))% of one core"
 
 H1000=$WORK/h1000
 make_vault "$H1000" 1000
@@ -177,6 +226,7 @@ for r in $(seq "$RUNS"); do
 	if [ "$r" = 1 ]; then
 		hwm1000=$(status_kb "$APP_PID" VmHWM)
 		rss1000=$(status_kb "$APP_PID" VmRSS)
+		parts1000=$(memory_parts "$APP_PID")
 	fi
 	stop_app
 	times="$times $ms"
@@ -184,6 +234,7 @@ done
 med=$(for t in $times; do echo "$t"; done | median)
 echo "start-up, 1,000 accounts, process start -> codes drawn: median ${med} ms (runs:${times} ms; target < 600 ms)"
 echo "memory, 1,000 accounts after drawing: VmHWM $((hwm1000 / 1024)) MiB, VmRSS $((rss1000 / 1024)) MiB (target < 120 MB)"
+echo "  where: $parts1000"
 
 HKDF=$WORK/hkdf
 make_vault "$HKDF" 1000 18
@@ -202,7 +253,7 @@ c1=$(cpu_ticks "$APP_PID")
 hwm100=$(status_kb "$APP_PID" VmHWM)
 rss100=$(status_kb "$APP_PID" VmRSS)
 stop_app
-echo "idle CPU, 100 accounts, ${IDLE_SECONDS} s: $(awk -v d=$((c1 - c0)) -v hz="$hz" -v s="$IDLE_SECONDS" 'BEGIN { printf "%.2f", d / hz / s * 100 }')% of one core ($((c1 - c0)) ticks at ${hz} Hz; target < 1%)"
+echo "idle CPU, 100 accounts, ${IDLE_SECONDS} s: $(idle_pct $((c1 - c0)))% of one core ($((c1 - c0)) ticks at ${hz} Hz; target < 1%)"
 echo "memory, 100 accounts after ${IDLE_SECONDS} s: VmHWM $((hwm100 / 1024)) MiB, VmRSS $((rss100 / 1024)) MiB"
 
 echo "search keystroke and tick (Go benchmarks):"
