@@ -176,7 +176,7 @@ func ExplainQR(err error) string {
 	case errors.Is(err, qr.ErrNotImage):
 		return "This file is not a picture Sparekey can read (PNG, JPEG or GIF). Nothing was added."
 	case errors.Is(err, ErrNoClipboardImage):
-		return "The clipboard holds no picture. Copy the QR code image first (right-click it → Copy image), or take a screenshot to the clipboard."
+		return "The clipboard holds no picture. Copy the QR code image first (right-click it › Copy image), or take a screenshot to the clipboard."
 	case errors.Is(err, ErrNoScreenCapture):
 		return err.Error() + ". Save the QR code as a picture and use Open a picture instead."
 	case errors.Is(err, context.DeadlineExceeded):

@@ -160,7 +160,7 @@ func (u *UI) showQR(a *vault.Account) {
 			reveal.SetIcon(theme.VisibilityIcon())
 		}
 	})
-	how := para("In the authenticator app on the other device choose “Add account → Scan QR code”. Both devices will then show the same codes.")
+	how := para("In the authenticator app on the other device choose “Add account › Scan QR code”. Both devices will then show the same codes.")
 	d := dialog.NewCustom(a.Label(), "Done", container.NewVBox(how, container.NewCenter(img), secret, container.NewCenter(reveal)), u.win)
 	// Nothing of the secret stays on screen after the dialog closes.
 	u.openDialog(d, func() { secret.SetText("") })

@@ -747,7 +747,7 @@ func (w *backupsWindow) showQRSequence(gt *app.GoogleTransfer) {
 	update := func() {
 		img.Resource = fyne.NewStaticResource(fmt.Sprintf("google-authenticator-%d.png", i+1), gt.PNGs[i])
 		img.Refresh()
-		caption.SetText(fmt.Sprintf("Code %d of %d: scan it in Google Authenticator (Transfer accounts → Import)", i+1, len(gt.PNGs)))
+		caption.SetText(fmt.Sprintf("Code %d of %d: scan it in Google Authenticator (Transfer accounts › Import)", i+1, len(gt.PNGs)))
 		if i == 0 {
 			prev.Disable()
 		} else {

@@ -172,7 +172,7 @@ func (u *UI) installMainMenu() {
 func (u *UI) showKeys() {
 	rows := [][2]string{
 		{"Ctrl+F", "Search (type anywhere to start one)"},
-		{"↑ ↓, Page Up/Down", "Move through the accounts"},
+		{"Up, Down, Page Up, Page Down", "Move through the accounts"},
 		{"Enter", "Copy the code of the account pointed at"},
 		{"Esc", "Clear the search, close a dialog"},
 		{"Ctrl+N", "Add an account"},

@@ -209,7 +209,7 @@ func outOfSync(who Who, dev Device) Guide {
 		if who == Root {
 			g.Steps = []Step{
 				{Title: "Check this computer's clock", Detail: "Sparekey's codes are only as right as the system clock. Turn on automatic time (NTP) if it is off; often that alone fixes it."},
-				{Title: "Open the root resync form", Where: "Sign-in page, after the password: \"Having problems with your authentication device? Click here\" (also shown as \"Troubleshoot MFA\" or \"Sign in using MFA\"), then the \"Re-Sync With Our Servers\" section. Already signed in: account menu → \"My Security Credentials\" → Multi-factor authentication (MFA) → Resync."},
+				{Title: "Open the root resync form", Where: "Sign-in page, after the password: \"Having problems with your authentication device? Click here\" (also shown as \"Troubleshoot MFA\" or \"Sign in using MFA\"), then the \"Re-Sync With Our Servers\" section. Already signed in: account menu › \"My Security Credentials\" › Multi-factor authentication (MFA) › Resync."},
 				{Title: "Let Sparekey show two consecutive codes", Detail: "Sparekey shows the current code and the next one together, so there is no waiting for the device to change. Type them into \"MFA code 1\" and \"MFA code 2\".", Action: ActionShowTwoCodes},
 				{Title: "Submit at once", Where: "\"Re-sync authentication device\" (before sign-in) or \"Continue\" (after)."},
 				{Title: "Sign in with a fresh code to confirm"},
@@ -229,13 +229,13 @@ func outOfSync(who Who, dev Device) Guide {
 		switch who {
 		case Root:
 			g.Steps = append(g.Steps,
-				Step{Title: "Enter them in the root resync form", Where: "Sign-in page: \"Having problems with your authentication device? Click here\" → \"Re-Sync With Our Servers\" → MFA code 1 and MFA code 2 → \"Re-sync authentication device\". Already signed in: account menu → \"My Security Credentials\" → MFA section → Resync."})
+				Step{Title: "Enter them in the root resync form", Where: "Sign-in page: \"Having problems with your authentication device? Click here\" › \"Re-Sync With Our Servers\" › MFA code 1 and MFA code 2 › \"Re-sync authentication device\". Already signed in: account menu › \"My Security Credentials\" › MFA section › Resync."})
 		case IAMUser:
 			g.Steps = append(g.Steps,
-				Step{Title: "Enter them in Sparekey's resync form, or in the console", Detail: "Sparekey checks both are six digits and different, then calls ResyncMFADevice.", Where: "Console: your user name (top right) → \"My Security Credentials\" → AWS IAM credentials → Multi-factor authentication → \"Manage MFA device\" → Resync.", Action: ActionResync})
+				Step{Title: "Enter them in Sparekey's resync form, or in the console", Detail: "Sparekey checks both are six digits and different, then calls ResyncMFADevice.", Where: "Console: your user name (top right) › \"My Security Credentials\" › AWS IAM credentials › Multi-factor authentication › \"Manage MFA device\" › Resync.", Action: ActionResync})
 		case Admin:
 			g.Steps = append(g.Steps,
-				Step{Title: "Enter them for your user", Detail: "The user reads the two codes to you (they are useless once used).", Where: "Console: Users → the user → Security credentials → next to the assigned MFA device, Manage → Resync. API: ResyncMFADevice with the user name and the device serial.", Action: ActionResync})
+				Step{Title: "Enter them for your user", Detail: "The user reads the two codes to you (they are useless once used).", Where: "Console: Users › the user › Security credentials › next to the assigned MFA device, Manage › Resync. API: ResyncMFADevice with the user name and the device serial.", Action: ActionResync})
 		}
 		g.Steps = append(g.Steps, Step{Title: "Sign in with a fresh code to confirm"})
 	}
@@ -253,7 +253,7 @@ func withOtherDevice(who Who, s Situation, dev Device) Guide {
 		Summary: "You registered more than one MFA device (AWS allows up to eight per user), so this is a chore rather than a recovery.",
 		Steps: []Step{
 			{Title: "Sign in with the device that still works", Detail: "At the MFA prompt, pick the working device if asked which one to use."},
-			{Title: "Replace the missing device", Detail: "Sparekey enrolls a new virtual device first and verifies it, and only then deactivates and deletes the old one, so you never hold zero working devices. Root users do this part in the console: Security credentials → MFA.", Action: ActionReplace},
+			{Title: "Replace the missing device", Detail: "Sparekey enrolls a new virtual device first and verifies it, and only then deactivates and deletes the old one, so you never hold zero working devices. Root users do this part in the console: Security credentials › MFA.", Action: ActionReplace},
 		},
 		Drill: "On the practice account, register two devices for a user, \"lose\" one, sign in with the other and replace it.",
 	}
@@ -272,9 +272,9 @@ func rootAlternativeFactors(s Situation, dev Device, f Facts) Guide {
 		Title:   "Root user: sign in with alternative factors, then replace the device",
 		Summary: "With a single MFA device gone, the root user proves who they are with the account's email address and primary contact phone instead.",
 		Steps: []Step{
-			{Title: "Start the root sign-in", Where: "AWS Management Console → \"Root user\" → the account's email address → the password."},
+			{Title: "Start the root sign-in", Where: "AWS Management Console › \"Root user\" › the account's email address › the password."},
 			{Title: "Open the troubleshooting page", Where: "On \"Amazon Web Services Sign In With Authentication Device\": \"Having problems with your authentication device? Click here\" (it may read \"Troubleshoot MFA\" or \"Sign in using MFA\"). Type the password again if asked."},
-			{Title: "Choose alternative factors", Where: "\"Sign In Using Alternative Factors of Authentication\" → \"Sign in using alternative factors\"."},
+			{Title: "Choose alternative factors", Where: "\"Sign In Using Alternative Factors of Authentication\" › \"Sign in using alternative factors\"."},
 			{Title: "Step 1: confirm the email address", Where: "\"Send verification email\", then open the message from no-reply-aws@amazon.com and follow its link.", Detail: "Nothing arrived? Look in the spam folder, or go back and choose \"Resend the email\"."},
 			{Title: "Step 2: confirm the phone", Where: "\"Call me now\"; answer, and key in the 6-digit number shown on the web page.", Detail: "No call? Choose \"Sign in\" and start over, or use AWS Support's lost-MFA form."},
 			{Title: "Step 3: sign in", Where: "\"Sign in to the console\": you land on Security credentials."},
@@ -290,7 +290,7 @@ func rootAlternativeFactors(s Situation, dev Device, f Facts) Guide {
 		g.Summary = "Alternative factors need both the email inbox and the primary contact phone. Without one of them, only AWS Support can remove the MFA device."
 		g.Steps = []Step{
 			{Title: "If an IAM administrator can still sign in, fix the contact details first", Detail: "An IAM user with administrator access can update the primary contact phone; then the alternative-factors path works."},
-			{Title: "Otherwise open AWS Support's lost-MFA form", Where: "On the troubleshooting page: \"I'm still having problems and would like to contact AWS Support\" → \"Request assistance with lost or unusable MFA device\"."},
+			{Title: "Otherwise open AWS Support's lost-MFA form", Where: "On the troubleshooting page: \"I'm still having problems and would like to contact AWS Support\" › \"Request assistance with lost or unusable MFA device\"."},
 			{Title: "Have proof of ownership ready", Detail: "Sign-up records, invoices and payment details help show you are the account owner."},
 		}
 		g.IfStuck = nil
@@ -299,9 +299,9 @@ func rootAlternativeFactors(s Situation, dev Device, f Facts) Guide {
 	case HeldBySparekey, PhoneApp:
 		g.Steps = append(g.Steps,
 			Step{Title: "Remove the old entry from the authenticator", Detail: "In Sparekey: Remove on the old account (it stays in backups). On a phone app: delete the entry."},
-			Step{Title: "Delete the old virtual device, then add a new one", Where: "Security credentials → Multi-factor authentication (MFA): remove the old virtual device, then \"Assign MFA device\" (\"Activate MFA\").", Detail: "Sparekey can be the new virtual device: scan the setup QR code with Add → Scan screen, and keep an encrypted backup of it. Root MFA can only be enabled in the console, not through the API.", Action: ActionBackup})
+			Step{Title: "Delete the old virtual device, then add a new one", Where: "Security credentials › Multi-factor authentication (MFA): remove the old virtual device, then \"Assign MFA device\" (\"Activate MFA\").", Detail: "Sparekey can be the new virtual device: scan the setup QR code with Add › Scan screen, and keep an encrypted backup of it. Root MFA can only be enabled in the console, not through the API.", Action: ActionBackup})
 	case FIDOKey:
-		g.Steps = append(g.Steps, Step{Title: "Deactivate the old security key, then enable a new one", Where: "Security credentials → MFA.", Detail: "Until the new key arrives, register a virtual device (Sparekey) so the root user is never without MFA: the replacement does not have to be the same kind."})
+		g.Steps = append(g.Steps, Step{Title: "Deactivate the old security key, then enable a new one", Where: "Security credentials › MFA.", Detail: "Until the new key arrives, register a virtual device (Sparekey) so the root user is never without MFA: the replacement does not have to be the same kind."})
 	case HardwareTOTP:
 		g.Steps = append(g.Steps, Step{Title: "Get a replacement token from its vendor", Detail: "You can keep signing in with alternative factors until it arrives, or register a virtual device (Sparekey) in the meantime. Then delete the old hardware device entity and enable the new token."})
 	}
@@ -346,7 +346,7 @@ func adminForUser(s Situation, dev Device) Guide {
 		Summary: "Deactivate the user's device, clear what would block a new enrollment, and let them (or Sparekey) enroll a new one.",
 		Steps: []Step{
 			{Title: "Confirm who is asking", Detail: "Check the request through a channel you already trust: resetting MFA for an impostor hands them the account."},
-			{Title: "Deactivate the device", Where: "Console: Users → the user → Security credentials → the MFA device → Remove. API: DeactivateMFADevice with the user name and serial.", Action: ActionDeactivate},
+			{Title: "Deactivate the device", Where: "Console: Users › the user › Security credentials › the MFA device › Remove. API: DeactivateMFADevice with the user name and serial.", Action: ActionDeactivate},
 		},
 		Drill: "On the practice account, deactivate alice's device, delete it, clean up an orphan and enroll a new one.",
 	}

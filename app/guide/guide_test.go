@@ -38,6 +38,7 @@ func TestEveryCombinationHasAPath(t *testing.T) {
 							t.Errorf("%s: a step has no title", g.ID)
 						}
 					}
+					checkDrawable(t, g)
 				}
 			}
 		}
@@ -136,5 +137,24 @@ func ExampleFor() {
 	fmt.Println(g.Steps[2].Where)
 	// Output:
 	// Root user: sign in with alternative factors, then replace the device
-	// "Sign In Using Alternative Factors of Authentication" → "Sign in using alternative factors".
+	// "Sign In Using Alternative Factors of Authentication" › "Sign in using alternative factors".
+}
+
+// misdrawn are arrows Fyne 2.8 shapes with a fallback font whose missing
+// space glyph then shows as a box after them ("Users →� the user"): the
+// guide's paths use "›" instead.
+const misdrawn = "←↑→↓"
+
+func checkDrawable(t *testing.T, g Guide) {
+	t.Helper()
+	texts := append([]string{g.Title, g.Summary, g.Drill}, g.IfStuck...)
+	texts = append(texts, g.Warnings...)
+	for _, st := range g.Steps {
+		texts = append(texts, st.Title, st.Detail, st.Where)
+	}
+	for _, text := range texts {
+		if i := strings.IndexAny(text, misdrawn); i >= 0 {
+			t.Errorf("%s: %q draws badly in the window: use › for paths", g.ID, text[max(0, i-20):min(len(text), i+20)])
+		}
+	}
 }

@@ -126,7 +126,7 @@ func (c *Client) target(ctx context.Context, userName string) (*Identity, string
 		return id, id.UserName, true, nil
 	case PrincipalRoot:
 		return nil, "", false, &Error{Op: "EnableMFADevice", Kind: ErrRootAPI, Err: ErrRootAPI,
-			Guidance: "Sign in to the AWS console as root and add the device under Security credentials → Multi-factor authentication. Sparekey can hold the seed if you add it from the QR code or secret shown there."}
+			Guidance: "Sign in to the AWS console as root and add the device under Security credentials › Multi-factor authentication. Sparekey can hold the seed if you add it from the QR code or secret shown there."}
 	}
 	return nil, "", false, &Error{Op: "EnableMFADevice", Kind: ErrNotAUser, Err: ErrNotAUser,
 		Guidance: "Roles and federated users have no MFA devices. Pass --user NAME to enroll a device for an IAM user (needs admin rights)."}

@@ -37,7 +37,7 @@ func (c *Client) Resync(ctx context.Context, acct *vault.Account) error {
 	}
 	if b.Root {
 		return &Error{Op: "ResyncMFADevice", Kind: ErrRootAPI, Err: ErrRootAPI,
-			Guidance: "Root devices are resynced in the console: on the sign-in page choose the troubleshooting link, then \"Re-Sync With Our Servers\", or after signing in go to My Security Credentials → MFA → Resync. Sparekey shows the two codes to type (sparekey aws resync --console)."}
+			Guidance: "Root devices are resynced in the console: on the sign-in page choose the troubleshooting link, then \"Re-Sync With Our Servers\", or after signing in go to My Security Credentials › MFA › Resync. Sparekey shows the two codes to type (sparekey aws resync --console)."}
 	}
 	user := b.UserName
 	if user == "" {
