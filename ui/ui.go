@@ -217,7 +217,7 @@ func paintProbe(once func()) fyne.CanvasObject {
 // firstFrame runs once the window is on screen. The tray waits for it: on
 // Linux Fyne gives the tray a hidden window with a GL context of its own,
 // and creating that before the main window's first frame delayed the
-// codes by a tenth of a second under software rendering.
+// codes by about 60 ms under software rendering.
 func (u *UI) firstFrame() {
 	u.onScreen = true
 	u.refreshTray()
