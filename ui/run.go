@@ -61,6 +61,15 @@ func Run(fa fyne.App, core *app.App) {
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
 	go func() {
 		<-sigs
+		// Quit arms its own watchdog (after writing a pending backup), but
+		// only once the UI goroutine runs it. If that goroutine never gets
+		// to it, the signal still ends the process.
+		time.AfterFunc(quitGrace, func() {
+			if !u.quitStarted.Load() {
+				fmt.Fprintln(os.Stderr, "sparekey: the window did not respond to the request to quit; exiting")
+				os.Exit(1)
+			}
+		})
 		fyne.Do(u.Quit)
 	}()
 	u.Run()

@@ -196,6 +196,7 @@ func (u *UI) showAbout() {
 func (u *UI) Quit() {
 	u.trace("quit")
 	u.quitting = true
+	u.quitStarted.Store(true)
 	u.clip.ClearNow()
 	_ = u.core.StopAutoBackup() // writes what is pending
 	if u.exitWatchdog {

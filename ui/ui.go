@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"image"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -77,14 +78,16 @@ type UI struct {
 	main   *mainScreen // nil unless the list is showing
 	state  app.VaultState
 
-	started    time.Time
-	onScreen   bool // the window has drawn a frame (firstFrame ran)
-	quitting   bool
-	stopTicker chan struct{}
-	idle       *app.IdleTimer
-	tray       *trayMenu
-	adding     *addDialog
-	dialogs    []dialog.Dialog
+	started  time.Time
+	onScreen bool // the window has drawn a frame (firstFrame ran)
+	quitting bool
+	// quitStarted is quitting for other goroutines (the signal watchdog).
+	quitStarted atomic.Bool
+	stopTicker  chan struct{}
+	idle        *app.IdleTimer
+	tray        *trayMenu
+	adding      *addDialog
+	dialogs     []dialog.Dialog
 	// afterShow is what a screen does once it is on the window (start
 	// unlocking, take the focus).
 	afterShow func()
