@@ -290,13 +290,6 @@ func deviceTable(devs []awsmfa.Device, empty string) fyne.CanvasObject {
 	}
 	rows := container.NewVBox(row(header...))
 	for _, d := range devs {
-		user := d.UserName
-		switch {
-		case d.Root:
-			user = "root"
-		case !d.Assigned:
-			user = "(unassigned)"
-		}
 		enabled := "—"
 		if !d.EnableDate.IsZero() {
 			enabled = d.EnableDate.Local().Format("2006-01-02 15:04")
@@ -308,7 +301,7 @@ func deviceTable(devs []awsmfa.Device, empty string) fyne.CanvasObject {
 		serial := widget.NewLabel(d.SerialNumber)
 		serial.Wrapping = fyne.TextWrapBreak
 		serial.Selectable = true
-		rows.Add(row(widget.NewLabel(string(d.Type)), serial, widget.NewLabel(user), widget.NewLabel(enabled), widget.NewLabel(held)))
+		rows.Add(row(widget.NewLabel(string(d.Type)), serial, widget.NewLabel(d.Owner()), widget.NewLabel(enabled), widget.NewLabel(held)))
 	}
 	return rows
 }

@@ -210,7 +210,7 @@ func NewAccount(a Account) (*Account, error) {
 	a.Secret = secret
 	a.Issuer = strings.TrimSpace(a.Issuer)
 	a.Name = strings.TrimSpace(a.Name)
-	a.Tags = normalizeTags(a.Tags)
+	a.Tags = NormalizeTags(a.Tags)
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
@@ -289,7 +289,10 @@ func (a *Account) Clone() *Account {
 	return &c
 }
 
-func normalizeTags(tags []string) []string {
+// NormalizeTags trims tags and drops empty and repeated ones, keeping their
+// order. Accounts made by NewAccount already have normalized tags; importers
+// that set tags afterwards call it themselves.
+func NormalizeTags(tags []string) []string {
 	var out []string
 	for _, t := range tags {
 		t = strings.TrimSpace(t)

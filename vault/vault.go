@@ -346,7 +346,7 @@ func (v *Vault) Update(a *Account) error {
 			return fmt.Errorf("%w: id %s", ErrNoSuchAccount, a.ID)
 		}
 		c := a.Clone()
-		c.Tags = normalizeTags(c.Tags) // edits append tags; keep them unique and trimmed
+		c.Tags = NormalizeTags(c.Tags) // edits append tags; keep them unique and trimmed
 		c.Created = v.accounts[i].Created
 		c.Updated = time.Now().UTC().Truncate(time.Second)
 		v.accounts[i] = c

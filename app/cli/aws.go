@@ -208,13 +208,6 @@ func printDevices(w io.Writer, devs []awsmfa.Device) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "USER\tTYPE\tSERIAL\tENABLED\tSEED IN SPAREKEY")
 	for _, d := range devs {
-		user := d.UserName
-		switch {
-		case d.Root:
-			user = "(root)"
-		case !d.Assigned:
-			user = "(unassigned)"
-		}
 		enabled := "-"
 		if !d.EnableDate.IsZero() {
 			enabled = d.EnableDate.Local().Format(time.DateOnly)
@@ -223,7 +216,7 @@ func printDevices(w io.Writer, devs []awsmfa.Device) {
 		if d.Held {
 			held = "yes"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", user, d.Type, d.SerialNumber, enabled, held)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.Owner(), d.Type, d.SerialNumber, enabled, held)
 	}
 	tw.Flush()
 }

@@ -50,6 +50,19 @@ type Device struct {
 	Held   bool   `json:"held"`
 }
 
+// Owner names who the device belongs to, for tables: the IAM user, or
+// "(root)" or "(unassigned)" (in brackets, since an IAM user may be called
+// root).
+func (d Device) Owner() string {
+	switch {
+	case d.Root:
+		return "(root)"
+	case !d.Assigned:
+		return "(unassigned)"
+	}
+	return d.UserName
+}
+
 // HeldSeeds indexes the vault's AWS-bound accounts by serial number.
 func HeldSeeds(v *vault.Vault) map[string]*vault.Account {
 	held := map[string]*vault.Account{}

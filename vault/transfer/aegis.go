@@ -199,7 +199,7 @@ func (e *aegisEntry) account(groups map[string]string) (vault.Account, string) {
 			in.Tags = append(in.Tags, name)
 		}
 	}
-	in.Tags = cleanTags(in.Tags)
+	in.Tags = vault.NormalizeTags(in.Tags)
 	return in, ""
 }
 

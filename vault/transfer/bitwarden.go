@@ -86,7 +86,7 @@ func readBitwarden(c *collector, data []byte) error {
 			if a.Name == "" {
 				a.Name = username
 			}
-			a.Note, a.Favorite, a.Tags = note, it.Favorite, cleanTags(tags)
+			a.Note, a.Favorite, a.Tags = note, it.Favorite, vault.NormalizeTags(tags)
 			if err := a.Validate(); err != nil {
 				c.skip(label, reason(err))
 				continue

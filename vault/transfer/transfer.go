@@ -46,7 +46,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/sparekey/sparekey/vault"
@@ -376,15 +375,4 @@ func reason(err error) string {
 		return fe.Field + " " + fe.Reason
 	}
 	return err.Error()
-}
-
-func cleanTags(tags []string) []string {
-	var out []string
-	for _, t := range tags {
-		t = strings.TrimSpace(t)
-		if t != "" && !slices.Contains(out, t) {
-			out = append(out, t)
-		}
-	}
-	return out
 }

@@ -131,7 +131,7 @@ func (s *twofasService) account(groups map[string]string) (vault.Account, string
 		in.Period = otp.Period
 	}
 	if name, ok := groups[s.GroupID]; ok && s.GroupID != "" {
-		in.Tags = cleanTags([]string{name})
+		in.Tags = vault.NormalizeTags([]string{name})
 	}
 	return in, ""
 }

@@ -60,7 +60,7 @@ func readOTPAuthURI(c *collector, pos, line string) {
 			c.skip(entryLabel(pos, a.Issuer, a.Name), "is in Ente's trash, so it was left out")
 			return
 		}
-		a.Tags = cleanTags(d.Tags)
+		a.Tags = vault.NormalizeTags(d.Tags)
 		a.Note = strings.TrimSpace(d.Note)
 		a.Favorite = d.Pinned
 	}
