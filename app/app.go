@@ -44,8 +44,7 @@ type Paths struct {
 func DefaultPaths() (Paths, error) {
 	var p Paths
 	if home := os.Getenv("SPAREKEY_HOME"); home != "" {
-		p.Config = filepath.Join(home, "config")
-		p.Data = filepath.Join(home, "data")
+		p = PathsUnder(home)
 	} else {
 		cfg, err := os.UserConfigDir()
 		if err != nil {
@@ -53,12 +52,19 @@ func DefaultPaths() (Paths, error) {
 		}
 		p.Config = filepath.Join(cfg, "sparekey")
 		p.Data = dataDir()
+		p.Vault = filepath.Join(p.Data, "vault.age")
 	}
-	p.Vault = filepath.Join(p.Data, "vault.age")
 	if v := os.Getenv("SPAREKEY_VAULT"); v != "" {
 		p.Vault = v
 	}
 	return p, nil
+}
+
+// PathsUnder keeps everything under one folder, as SPAREKEY_HOME does:
+// config/ for settings, data/ for the vault and the rest.
+func PathsUnder(home string) Paths {
+	data := filepath.Join(home, "data")
+	return Paths{Config: filepath.Join(home, "config"), Data: data, Vault: filepath.Join(data, "vault.age")}
 }
 
 func dataDir() string {

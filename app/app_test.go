@@ -18,7 +18,7 @@ import (
 
 func corePaths(t *testing.T) Paths {
 	root := t.TempDir()
-	return Paths{Config: filepath.Join(root, "config"), Data: filepath.Join(root, "data"), Vault: filepath.Join(root, "data", "vault.age")}
+	return PathsUnder(root)
 }
 
 func corePass(s string) func() ([]byte, error) {
@@ -175,7 +175,7 @@ func TestCreateVaultWithoutSessionBusChild(t *testing.T) {
 	if dir == "" {
 		return
 	}
-	paths := Paths{Config: filepath.Join(dir, "config"), Data: filepath.Join(dir, "data"), Vault: filepath.Join(dir, "data", "vault.age")}
+	paths := PathsUnder(dir)
 	a := New(Options{Paths: paths, WorkFactor: 10}) // the real OS keyring
 	err := a.CreateVault(context.Background(), nil)
 	if !errors.Is(err, vault.ErrKeyringUnavailable) || errors.Is(err, vault.ErrKeyringTimeout) {

@@ -55,7 +55,7 @@ func TestHaveAWSCredentials(t *testing.T) {
 
 func TestAWSPracticeSessionsAndResume(t *testing.T) {
 	dir := t.TempDir()
-	a := New(Options{Paths: Paths{Config: filepath.Join(dir, "config"), Data: filepath.Join(dir, "data"), Vault: filepath.Join(dir, "data", "vault.age")},
+	a := New(Options{Paths: PathsUnder(dir),
 		Keyring: &vault.MemoryKeyring{}, WorkFactor: 10})
 	t.Cleanup(a.StopPractice)
 	ctx := context.Background()

@@ -21,7 +21,7 @@ func newBackupTestApp(t *testing.T) *App {
 	t.Helper()
 	root := t.TempDir()
 	a := New(Options{
-		Paths:      Paths{Config: filepath.Join(root, "config"), Data: filepath.Join(root, "data"), Vault: filepath.Join(root, "data", "vault.age")},
+		Paths:      PathsUnder(root),
 		Keyring:    &vault.MemoryKeyring{},
 		WorkFactor: 10,
 	})
@@ -262,7 +262,7 @@ func TestAutoBackupsRestoreOnANewComputerWithThePassphrase(t *testing.T) {
 	ctx := context.Background()
 	root := t.TempDir()
 	old := New(Options{
-		Paths:      Paths{Config: filepath.Join(root, "config"), Data: filepath.Join(root, "data"), Vault: filepath.Join(root, "data", "vault.age")},
+		Paths:      PathsUnder(root),
 		Keyring:    &vault.MemoryKeyring{},
 		WorkFactor: 10,
 	})

@@ -36,7 +36,7 @@ func newAWSHarness(t *testing.T) (*UI, *app.App, *atomic.Int64) {
 	}
 	fa := test.NewTempApp(t)
 	dir := t.TempDir()
-	paths := app.Paths{Config: filepath.Join(dir, "config"), Data: filepath.Join(dir, "data"), Vault: filepath.Join(dir, "data", "vault.age")}
+	paths := app.PathsUnder(dir)
 	// skew moves the app's clock (and the practice account's) ahead, so a
 	// resync need not wait for codes that enrollment used to go stale.
 	skew := new(atomic.Int64)

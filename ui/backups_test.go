@@ -28,7 +28,7 @@ const (
 func newBackupsUI(t *testing.T, fa fyne.App, uris ...string) (*UI, *app.App) {
 	t.Helper()
 	dir := t.TempDir()
-	paths := app.Paths{Config: filepath.Join(dir, "config"), Data: filepath.Join(dir, "data"), Vault: filepath.Join(dir, "data", "vault.age")}
+	paths := app.PathsUnder(dir)
 	core := app.New(app.Options{Paths: paths, Keyring: &vault.MemoryKeyring{}, WorkFactor: 10})
 	if err := core.CreateVault(context.Background(), nil); err != nil {
 		t.Fatal(err)

@@ -40,7 +40,7 @@ func newHarness(t *testing.T, mode string, keyring vault.Keyring, accounts ...st
 	t.Helper()
 	fa := test.NewTempApp(t)
 	dir := t.TempDir()
-	paths := app.Paths{Config: filepath.Join(dir, "config"), Data: filepath.Join(dir, "data"), Vault: filepath.Join(dir, "data", "vault.age")}
+	paths := app.PathsUnder(dir)
 	if keyring == nil {
 		keyring = &vault.MemoryKeyring{}
 	}

@@ -55,7 +55,7 @@ func newAWSCLIEnv(t *testing.T) *awsCLIEnv {
 	clk := &awsClock{t: time.Now().Truncate(30 * time.Second).Add(10 * time.Second)}
 	te := &awsCLIEnv{t: t, dir: dir, clock: clk}
 	te.e = &Env{In: strings.NewReader(""), Out: &te.out, Err: &te.err, appOpts: &app.Options{
-		Paths:   app.Paths{Config: filepath.Join(dir, "config"), Data: filepath.Join(dir, "data"), Vault: filepath.Join(dir, "data", "vault.age")},
+		Paths:   app.PathsUnder(dir),
 		Keyring: &vault.MemoryKeyring{}, WorkFactor: 10, Now: clk.Now,
 	}}
 	t.Cleanup(func() {
@@ -347,7 +347,7 @@ func BenchmarkAWSCredentialsCached(b *testing.B) {
 	}
 	var out bytes.Buffer
 	e := &Env{In: strings.NewReader(""), Out: &out, Err: &out, appOpts: &app.Options{
-		Paths:   app.Paths{Config: filepath.Join(dir, "config"), Data: filepath.Join(dir, "data"), Vault: filepath.Join(dir, "data", "vault.age")},
+		Paths:   app.PathsUnder(dir),
 		Keyring: kr,
 	}}
 	for b.Loop() {

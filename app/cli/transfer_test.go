@@ -27,7 +27,7 @@ func newTransferEnv(t *testing.T) *transferEnv {
 	dir := t.TempDir()
 	te := &transferEnv{t: t, dir: dir}
 	te.e = &Env{In: strings.NewReader(""), Out: &te.out, Err: &te.err, appOpts: &app.Options{
-		Paths:   app.Paths{Config: filepath.Join(dir, "config"), Data: filepath.Join(dir, "data"), Vault: filepath.Join(dir, "data", "vault.age")},
+		Paths:   app.PathsUnder(dir),
 		Keyring: &vault.MemoryKeyring{}, WorkFactor: 10,
 	}}
 	return te
