@@ -5,9 +5,9 @@ GO        ?= go
 # Build tags, shared with the scripts and tests (packaging/build-tags):
 #   migrated_fynedo  UI updates from goroutines go through fyne.Do;
 #   no_emoji         leaves out Fyne's 10 MB colour-emoji font: it is parsed
-#                    once per text style at start-up (about 20 MB of heap),
-#                    and an emoji in an account name still draws from the
-#                    system's fonts;
+#                    once per text style at start-up (about 16 MB of live heap),
+#                    an emoji in an account name draws from the system's
+#                    fonts where one covers it;
 #   no_metadata      skips Fyne's development fallback that re-reads
 #                    FyneApp.toml from the working folder and rescales the
 #                    512 px icon on every launch (the window icon is built in).
