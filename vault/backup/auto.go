@@ -1,7 +1,6 @@
 package backup
 
 import (
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -45,9 +44,13 @@ type AutoConfig struct {
 	// exist: a folder that disappeared (an unmounted drive) is an error,
 	// never silently recreated on the local disk.
 	Dir string
-	// Keep is how many backups to keep; older ones are pruned. 0 means
-	// DefaultKeep.
+	// Keep is how many of the newest backups are always kept (0:
+	// DefaultKeep). Older ones are pruned by DefaultRetention(Keep): one a
+	// day for a week and one a week for a month stay too, and so does the
+	// last backup holding an account removed within 30 days.
 	Keep int
+	// Retention replaces DefaultRetention(Keep) when set (tests).
+	Retention *Retention
 	// Recipients the backups are encrypted to, typically the vault's own
 	// Recipient plus any extra keys. Required: automatic backups never ask
 	// for a passphrase.
@@ -121,12 +124,12 @@ type Auto struct {
 	pending  bool
 	onStatus func(AutoStatus)
 
-	// lastWritten fingerprints the accounts of the last backup this process
-	// wrote (in memory only), so a change notification that changed nothing
-	// (an unlock, a save of the same data) does not rotate out an older
-	// backup for an identical new one.
-	lastWritten [32]byte
-	force       bool // the next backup is written even if nothing changed
+	// force makes the next backup a new file even if nothing changed.
+	// Otherwise the index beside the backups (IndexFileName) tells whether
+	// the newest one already holds the accounts, so a change notification
+	// that changed nothing (an unlock, a save of the same data) does not
+	// rotate out an older backup for an identical new one.
+	force bool
 
 	kick  chan struct{}
 	flush chan chan error
@@ -388,35 +391,67 @@ func (a *Auto) writeBackup() (string, error) {
 		return "", fmt.Errorf("the backup folder %s is missing (is the drive connected?)", a.cfg.Dir)
 	}
 	accts := a.accounts()
-	fingerprint, err := fingerprintAccounts(accts)
+	idx := loadIndex(a.cfg.Dir)
+	entry, err := idx.entryFor(accts)
 	if err != nil {
 		return "", err
 	}
 	a.mu.Lock()
 	last := a.status.LastFile
-	unchanged := fingerprint == a.lastWritten && last != "" && !a.force
+	force := a.force
 	a.force = false
 	a.mu.Unlock()
-	if unchanged {
-		if _, err := os.Stat(filepath.Join(a.cfg.Dir, last)); err == nil {
+
+	// The newest backup already holds these accounts, at most with older
+	// HOTP counters: every HOTP code is a save, and a new file for each
+	// would push out the backups that still hold removed accounts. Nothing
+	// changed: keep the file. Only counters: update it in place.
+	if prev, ok := idx.Files[last]; ok && !force && prev.Shape == entry.Shape && fileExists(filepath.Join(a.cfg.Dir, last)) {
+		if prev.Full == entry.Full {
 			return last, nil
 		}
-	}
-	data, err := Encrypt(accts, Target{Recipients: a.cfg.Recipients, Armor: a.cfg.Armor}, nil)
-	if err != nil {
-		return "", err
+		return last, a.writeIndexed(idx, last, accts, entry)
 	}
 	name := a.freeName()
-	if err := WriteAtomic(filepath.Join(a.cfg.Dir, name), data); err != nil {
+	if err := a.writeIndexed(idx, name, accts, entry); err != nil {
 		return "", err
 	}
-	a.mu.Lock()
-	a.lastWritten = fingerprint
-	a.mu.Unlock()
 	// The new backup exists; a failed prune only leaves extra files, and
 	// the next run tries again.
-	_ = Prune(a.cfg.Dir, a.cfg.Keep)
+	_ = PruneWith(a.cfg.Dir, a.cfg.retention(), a.cfg.Now())
 	return name, nil
+}
+
+// writeIndexed writes the backup file name, then records what it holds.
+// A crash between the two leaves a backup the index does not know, which
+// retention keeps (its contents are unknown) rather than deletes.
+func (a *Auto) writeIndexed(idx *backupIndex, name string, accts []*vault.Account, entry indexEntry) error {
+	data, err := Encrypt(accts, Target{Recipients: a.cfg.Recipients, Armor: a.cfg.Armor}, nil)
+	if err != nil {
+		return err
+	}
+	if err := WriteAtomic(filepath.Join(a.cfg.Dir, name), data); err != nil {
+		return err
+	}
+	idx.Files[name] = entry
+	idx.forgetMissing(a.cfg.Dir)
+	if err := idx.save(a.cfg.Dir); err != nil {
+		return fmt.Errorf("the backup %s was written, but the index of what each backup holds could not be updated: %w", name, err)
+	}
+	return nil
+}
+
+func fileExists(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.Mode().IsRegular()
+}
+
+func (c AutoConfig) retention() Retention {
+	r := DefaultRetention(c.Keep)
+	if c.Retention != nil {
+		r = *c.Retention
+	}
+	return r
 }
 
 func (a *Auto) freeName() string {
@@ -428,15 +463,6 @@ func (a *Auto) freeName() string {
 		}
 		name = base + "-" + strconv.Itoa(i) + ".age"
 	}
-}
-
-func fingerprintAccounts(accts []*vault.Account) ([32]byte, error) {
-	plain, err := Encode(accts, time.Time{})
-	if err != nil {
-		return [32]byte{}, err
-	}
-	defer wipe(plain)
-	return sha256.Sum256(plain), nil
 }
 
 // AutoFile is one automatic backup in a folder.
@@ -483,29 +509,6 @@ func compareSuffix(x, y string) int {
 		return len(x) - len(y)
 	}
 	return strings.Compare(x, y)
-}
-
-// Prune deletes the oldest automatic backups in dir beyond keep, and
-// temporary files left by writes that were interrupted.
-func Prune(dir string, keep int) error {
-	files, err := ListAuto(dir)
-	if err != nil {
-		return err
-	}
-	var errs []error
-	for len(files) > keep {
-		if err := os.Remove(files[0].Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			errs = append(errs, err)
-		}
-		files = files[1:]
-	}
-	temps, _ := filepath.Glob(filepath.Join(dir, "."+AutoFilePrefix+"*.tmp-*"))
-	for _, t := range temps {
-		if info, err := os.Stat(t); err == nil && time.Since(info.ModTime()) > time.Minute {
-			os.Remove(t)
-		}
-	}
-	return errors.Join(errs...)
 }
 
 // WriteAutoStatus saves a status as JSON (atomically, 0600).

@@ -35,6 +35,21 @@
 // document has a few bad accounts still restores the good ones; the others
 // are listed in Contents.Invalid with the reason.
 //
+// # Automatic backups and what they keep
+//
+// Auto writes a new backup after every change, encrypted to public keys
+// only. Retention (see Retention and DefaultRetention) keeps the newest N
+// backups (AutoConfig.Keep, 10 by default), the newest backup of each of
+// the last 7 days and of each of the last 4 weeks that have one (as
+// restic's forget --keep-last/--keep-daily/--keep-weekly), and never
+// deletes the last backup still holding an account removed from the vault
+// within the last 30 days. It learns what each backup holds from an index
+// beside them (IndexFileName: random account IDs and salted digests, never
+// a seed or a label), since the writer cannot decrypt its own backups; a
+// backup missing from the index is kept for 30 days. Issuing an HOTP code
+// moves only a counter: it updates the newest backup in place instead of
+// writing a new one, so counting codes never pushes older backups out.
+//
 // Every operation that can take noticeable time (scrypt, large sets) takes a
 // ProgressFunc. It is called on the goroutine doing the work, so a UI runs
 // the operation on its own goroutine and hands each Progress to its main
@@ -284,6 +299,9 @@ func WriteAtomic(path string, data []byte) (err error) {
 		_ = d.Sync()
 		d.Close()
 	}
+	// Temp files of earlier writes to this name that were killed half-way
+	// (the status file, the index, a verification log) go, as the vault's do.
+	removeStaleTemps(dir, "."+filepath.Base(path)+".tmp-*")
 	return nil
 }
 
