@@ -455,9 +455,14 @@ func newBackupAuto(e *Env) *cobra.Command {
 		Short: "Configure automatic backups after every change",
 		Long: `Configure automatic backups: after every change (2 s after the last one),
 the desktop app writes a new encrypted backup into DIR (a synced cloud
-folder works) and keeps the newest N. They are encrypted to the vault's own
-key plus any --recipient, so no passphrase is needed to write them.
---now writes one immediately.`,
+folder works). They are encrypted to the vault's own key plus any
+--recipient, so no passphrase is needed to write them. --now writes one
+immediately.
+
+Kept: the newest N (--keep), the newest of each of the last 7 days and of
+each of the last 4 weeks, and always the last backup still holding an
+account removed in the last 30 days. Using an HOTP code updates the newest
+backup in place instead of adding one.`,
 		Example: `  sparekey backup auto --dir ~/Dropbox/sparekey --keep 20 --now
   sparekey backup auto --off`,
 		Args: cobra.NoArgs,
@@ -521,7 +526,7 @@ key plus any --recipient, so no passphrase is needed to write them.
 	}
 	f := cmd.Flags()
 	f.StringVar(&dir, "dir", "", "folder for automatic backups (must exist)")
-	f.IntVar(&keep, "keep", 0, "how many backups to keep (default 10)")
+	f.IntVar(&keep, "keep", 0, "how many of the newest backups to keep, besides daily, weekly and removed-account ones (default 10)")
 	f.StringArrayVarP(&recipients, "recipient", "r", nil, "also encrypt to this age public key (repeatable)")
 	f.BoolVar(&off, "off", false, "stop automatic backups")
 	f.BoolVar(&now, "now", false, "write a backup now (opens the vault)")
