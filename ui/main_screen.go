@@ -27,15 +27,19 @@ type mainScreen struct {
 	empty     *fyne.Container
 	content   fyne.CanvasObject
 
-	rows     []*accountRow // every row the list created (on screen or pooled)
-	current  int           // the keyboard cursor: Enter copies this row
-	usedKeys bool          // the cursor is drawn once the keyboard moved it
+	// rows holds, by list position, the row last bound there: the rows on
+	// screen, which the tick refreshes. The list also keeps rows in a pool
+	// and drops them on a full refresh without telling; rowBound and
+	// refreshList keep those out.
+	rows     map[widget.ListItemID]*accountRow
+	current  int  // the keyboard cursor: Enter copies this row
+	usedKeys bool // the cursor is drawn once the keyboard moved it
 	tag      string
 }
 
 func newMainScreen(u *UI) *mainScreen {
 	u.trace("main-screen")
-	m := &mainScreen{u: u, list: app.NewCodeList()}
+	m := &mainScreen{u: u, list: app.NewCodeList(), rows: map[widget.ListItemID]*accountRow{}}
 	m.search = newSearchEntry(m)
 	m.tagSelect = widget.NewSelect(nil, func(s string) {
 		if s == allTags {
@@ -50,11 +54,7 @@ func newMainScreen(u *UI) *mainScreen {
 
 	m.listW = widget.NewList(
 		func() int { return m.list.Len() },
-		func() fyne.CanvasObject {
-			r := newAccountRow(m)
-			m.rows = append(m.rows, r)
-			return r
-		},
+		func() fyne.CanvasObject { return newAccountRow(m) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			o.(*accountRow).bind(id, m.u.core.Now())
 		},
@@ -116,8 +116,23 @@ func (m *mainScreen) afterFilter() {
 	if m.current >= m.list.Len() {
 		m.current = max(0, m.list.Len()-1)
 	}
-	m.listW.Refresh()
+	m.refreshList()
 	m.updateEmpty()
+}
+
+// refreshList rebinds every row on screen. The list drops its pooled rows
+// on a full refresh, so the rows map starts again from the rows it binds.
+func (m *mainScreen) refreshList() {
+	clear(m.rows)
+	m.listW.Refresh()
+}
+
+// rowBound records that the list put r at position i.
+func (m *mainScreen) rowBound(r *accountRow, i widget.ListItemID) {
+	if r.id >= 0 && m.rows[r.id] == r {
+		delete(m.rows, r.id)
+	}
+	m.rows[i] = r
 }
 
 // updateEmpty shows a teaching empty state instead of a blank list.
@@ -236,7 +251,7 @@ func (m *mainScreen) issueHOTP(a *vault.Account) {
 		return
 	}
 	m.list.SetIssued(a.ID, c.Code)
-	m.listW.Refresh()
+	m.refreshList()
 	m.u.copyCode(a.Label(), c.Code)
 }
 

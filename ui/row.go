@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/sparekey/sparekey/app"
 	"github.com/sparekey/sparekey/vault"
 )
 
@@ -38,6 +39,9 @@ type accountRow struct {
 	nextTxt *canvas.Text
 	hotp    *widget.Button
 	menu    *widget.Button
+	// titles and right are re-laid out when the star or the next-code
+	// button appears or goes: a container lays out only on a refresh.
+	titles, right *fyne.Container
 }
 
 func newAccountRow(m *mainScreen) *accountRow {
@@ -78,19 +82,23 @@ func newAccountRow(m *mainScreen) *accountRow {
 }
 
 func (r *accountRow) CreateRenderer() fyne.WidgetRenderer {
-	titles := container.New(layout.NewCustomPaddedVBoxLayout(-theme.Padding()*2), container.NewBorder(nil, nil, r.fav, nil, r.issuer), r.name)
+	r.titles = container.New(layout.NewCustomPaddedVBoxLayout(-theme.Padding()*2), container.NewBorder(nil, nil, r.fav, nil, r.issuer), r.name)
 	codes := container.New(layout.NewCustomPaddedVBoxLayout(0), layout.NewSpacer(), r.codeTxt, r.nextTxt, layout.NewSpacer())
-	right := container.NewHBox(codes, r.hotp, r.menu)
-	row := container.NewBorder(nil, nil, container.NewCenter(r.ring), right, titles)
+	r.right = container.NewHBox(codes, r.hotp, r.menu)
+	row := container.NewBorder(nil, nil, container.NewCenter(r.ring), r.right, r.titles)
 	return widget.NewSimpleRenderer(container.NewStack(r.bg, container.NewPadded(row)))
 }
 
-// bind shows account i of the list.
+// bind shows account i of the list. The list recycles rows, so every
+// field drawn for the account the row showed before is redrawn here:
+// nothing may be skipped because it looks unchanged.
 func (r *accountRow) bind(i int, now time.Time) {
+	r.m.rowBound(r, i)
 	r.id = i
 	e := r.m.list.Entry(i, now)
 	r.acct = e.Account
 	if r.acct == nil {
+		r.clear()
 		return
 	}
 	a := r.acct
@@ -108,23 +116,47 @@ func (r *accountRow) bind(i int, now time.Time) {
 	if r.name.Text != name {
 		r.name.SetText(name)
 	}
-	if a.Favorite {
-		r.fav.Show()
-	} else {
-		r.fav.Hide()
+	if setShown(r.fav, a.Favorite) && r.titles != nil {
+		r.titles.Refresh()
+	}
+	if setShown(r.hotp, a.Kind == vault.KindHOTP) && r.right != nil {
+		r.right.Refresh()
 	}
 	if a.Kind == vault.KindHOTP {
-		r.hotp.Show()
 		r.ring.counter()
-	} else {
-		r.hotp.Hide()
 	}
-	r.code, r.next = "", ""
-	r.show(e.Code, e.Next, e.Remaining, e.Period, e.Err != nil)
+	r.drawCode(e, true)
 	r.updateHighlight()
 }
 
-// tick advances the countdown, and the code when its period ended.
+// setShown shows or hides o and reports whether that changed anything.
+func setShown(o fyne.CanvasObject, show bool) bool {
+	if o.Visible() == show {
+		return false
+	}
+	if show {
+		o.Show()
+	} else {
+		o.Hide()
+	}
+	return true
+}
+
+// clear blanks a row the list points at no account.
+func (r *accountRow) clear() {
+	r.code, r.next = "", ""
+	r.issuer.SetText("")
+	r.name.SetText("")
+	r.fav.Hide()
+	r.hotp.Hide()
+	r.codeTxt.Text, r.nextTxt.Text = "", ""
+	r.codeTxt.Refresh()
+	r.nextTxt.Refresh()
+}
+
+// tick advances the countdown, and the code when its period ended. It
+// looks up the account at the row's position now: the list may have
+// moved another account there since the row was bound.
 func (r *accountRow) tick(now time.Time) {
 	if r.acct == nil || r.id < 0 || r.acct.Kind == vault.KindHOTP {
 		return
@@ -133,21 +165,25 @@ func (r *accountRow) tick(now time.Time) {
 	if e.Account == nil || e.Account.ID != r.acct.ID {
 		return // the list moved on; the next bind fixes this row
 	}
-	r.show(e.Code, e.Next, e.Remaining, e.Period, e.Err != nil)
+	r.drawCode(e, false)
 }
 
-func (r *accountRow) show(code, next string, remaining time.Duration, period int, broken bool) {
+// drawCode shows e's code, next code and countdown. Unless all is set it
+// repaints only what changed since the row last drew this account.
+func (r *accountRow) drawCode(e app.Entry, all bool) {
+	code, next := e.Code, e.Next
+	broken := e.Err != nil
 	if broken {
 		code, next = "", ""
 	}
-	if code != r.code || r.codeTxt.Text == "" {
+	if all || code != r.code {
 		r.code = code
 		switch {
 		case broken:
 			r.codeTxt.Text = "error"
 			r.codeTxt.Color = theme.Color(theme.ColorNameError)
 		case code == "" && r.acct.Kind == vault.KindHOTP:
-			r.codeTxt.Text = "··· ···"
+			r.codeTxt.Text = hiddenHOTPCode
 			r.codeTxt.Color = theme.Color(theme.ColorNamePlaceHolder)
 		default:
 			r.codeTxt.Text = vault.GroupCode(code)
@@ -155,12 +191,12 @@ func (r *accountRow) show(code, next string, remaining time.Duration, period int
 		}
 		r.codeTxt.Refresh()
 	}
-	if next != r.next || r.nextTxt.Text == "" {
+	if all || next != r.next {
 		r.next = next
 		r.updateNext()
 	}
 	if r.acct.Kind != vault.KindHOTP {
-		r.ring.set(remaining, period)
+		r.ring.set(e.Remaining, e.Period)
 	}
 }
 
@@ -249,3 +285,7 @@ func (r *accountRow) showMenu(at *fyne.PointEvent) {
 	}
 	widget.ShowPopUpMenuAtPosition(menu, c, pos)
 }
+
+// hiddenHOTPCode stands in for a counter account's code until one is
+// issued: generating it would use up the counter.
+const hiddenHOTPCode = "••• •••"
