@@ -634,7 +634,7 @@ func ExplainBackup(err error) string {
 	case errors.Is(err, backup.ErrWrongPassphrase), errors.Is(err, backup.ErrNoIdentity),
 		errors.Is(err, backup.ErrDamaged), errors.Is(err, backup.ErrNotAge), errors.Is(err, backup.ErrNotBackup),
 		errors.Is(err, backup.ErrMalformed), errors.Is(err, backup.ErrTooLarge), errors.Is(err, backup.ErrNoPassphrase),
-		errors.As(err, &newer):
+		errors.Is(err, backup.ErrUnreadableEntries), errors.As(err, &newer):
 		return err.Error() + ". Your vault was not changed."
 	case errors.Is(err, paper.ErrNothingToPrint):
 		return "No accounts match that selection; nothing was printed."

@@ -416,8 +416,13 @@ func newBackupVerify(e *Env) *cobra.Command {
 				return err
 			}
 			r, err := a.VerifyBackup(e.Context(), e.restoreSource(args[0], identities, passFile))
-			if err != nil {
+			if err != nil && r.Backup == nil {
 				return errors.New(app.ExplainBackup(err))
+			}
+			if err != nil && !errors.Is(err, backup.ErrUnreadableEntries) {
+				// The drill ran; only remembering it failed.
+				fmt.Fprintf(e.Err, "Warning: %s\n", app.ExplainBackup(err))
+				err = nil
 			}
 			c := r.Comparison
 			if e.JSON {
@@ -425,8 +430,23 @@ func newBackupVerify(e *Env) *cobra.Command {
 				for _, m := range c.Missing {
 					missing = append(missing, m.Label())
 				}
-				return e.printJSON(map[string]any{"file": r.Backup.Path, "ok": true, "complete": c.Complete(), "accounts": len(r.Backup.Accounts),
-					"identical": c.Identical, "changed": c.Changed, "only_in_backup": c.New + c.Conflict, "only_in_vault": missing, "invalid": c.Invalid})
+				if jerr := e.printJSON(map[string]any{"file": r.Backup.Path, "ok": err == nil, "complete": c.Complete(), "accounts": len(r.Backup.Accounts),
+					"identical": c.Identical, "changed": c.Changed, "only_in_backup": c.New + c.Conflict, "only_in_vault": missing, "invalid": c.Invalid}); jerr != nil {
+					return jerr
+				}
+				if err != nil {
+					return errors.New(app.ExplainBackup(err))
+				}
+				return nil
+			}
+			if err != nil {
+				// It decrypts, but restoring it would lose entries: say
+				// which, and fail, so a script never reads this as a pass.
+				fmt.Fprintf(e.Out, "%s decrypts, but %d of its entries cannot be restored (%s):\n", r.Backup.Path, len(r.Backup.Invalid), c.Summary())
+				for _, inv := range r.Backup.Invalid {
+					fmt.Fprintf(e.Out, "  x %s\n", inv)
+				}
+				return errors.New(app.ExplainBackup(err))
 			}
 			fmt.Fprintf(e.Out, "%s decrypts and is intact: %d account%s (%s).\n", r.Backup.Path, len(r.Backup.Accounts), plural(len(r.Backup.Accounts)), c.Summary())
 			if c.Complete() {

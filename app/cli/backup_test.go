@@ -213,3 +213,57 @@ func TestBackupCLIRestoreListsInvalidEntries(t *testing.T) {
 		t.Errorf("vault has %d accounts", n)
 	}
 }
+
+// handMadeBackup writes a backup, encrypted to a new age key, whose
+// document holds one good and one broken entry; it returns the backup and
+// the key file.
+func handMadeBackup(t *testing.T) (file, keyFile string) {
+	t.Helper()
+	dir := t.TempDir()
+	id, _ := age.GenerateX25519Identity()
+	keyFile = filepath.Join(dir, "key.txt")
+	os.WriteFile(keyFile, []byte(id.String()+"\n"), 0o600)
+	doc := `{"format":"sparekey-backup","version":1,"count":2,"accounts":[
+	  {"uri":"","issuer":"Good","name":"one","secret":"JBSWY3DPEHPK3PXP","kind":"totp","algorithm":"SHA1","digits":6,"period":30},
+	  {"uri":"","issuer":"Broken","name":"two","secret":"0189!!","kind":"totp","algorithm":"SHA1","digits":6,"period":30}]}`
+	file = filepath.Join(dir, "hand-made.age")
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := age.Encrypt(f, id.Recipient())
+	w.Write([]byte(doc))
+	w.Close()
+	f.Close()
+	return file, keyFile
+}
+
+func TestBackupCLIVerifyUnreadableEntry(t *testing.T) {
+	te := newBackupEnv(t, false)
+	file, keyFile := handMadeBackup(t)
+	for _, args := range [][]string{
+		{"backup", "verify", file, "--identity", keyFile},
+		{"backup", "verify", file, "--identity", keyFile, "--json"},
+	} {
+		out, errOut, code := te.run(args...)
+		if code != 1 {
+			t.Errorf("%v: exit %d, want 1\n%s\n%s", args, code, out, errOut)
+		}
+		if strings.Contains(out, "intact") {
+			t.Errorf("%v: called intact:\n%s", args, out)
+		}
+		if !strings.Contains(errOut, "1 of 2") || !strings.Contains(errOut, "cannot be restored") {
+			t.Errorf("%v: stderr %q", args, errOut)
+		}
+		if strings.Contains(out+errOut, "0189!!") {
+			t.Errorf("%v: the invalid secret was shown", args)
+		}
+	}
+	out, _, _ := te.run("backup", "verify", file, "--identity", keyFile)
+	if !strings.Contains(out, "Broken (two)") {
+		t.Errorf("the unreadable entry is not named:\n%s", out)
+	}
+	if status := te.mustRun("backup", "status"); !strings.Contains(status, "FAILED") {
+		t.Errorf("the drill was not recorded as failed:\n%s", status)
+	}
+}

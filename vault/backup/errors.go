@@ -26,6 +26,9 @@ var (
 	ErrMalformed = errors.New("the backup document is malformed")
 	// ErrTooLarge: the file exceeds MaxFileSize.
 	ErrTooLarge = errors.New("the file is too large to be a Sparekey backup")
+	// ErrUnreadableEntries: the backup decrypts and is authentic, but some
+	// of its entries cannot be restored (listed in Contents.Invalid).
+	ErrUnreadableEntries = errors.New("some entries of this backup cannot be restored")
 	// ErrNoRecipients: an encryption target with neither passphrase nor recipients.
 	ErrNoRecipients = errors.New("no passphrase and no recipients to encrypt the backup to")
 )
@@ -54,6 +57,8 @@ func hint(err error) string {
 		return " (it was made for another key: pass the right one with --identity, or use its passphrase)"
 	case errors.Is(err, ErrDamaged):
 		return " (nothing from it was used; try an older backup)"
+	case errors.Is(err, ErrUnreadableEntries):
+		return " (the others restore; add the listed ones again from their sites, or look for them in an older backup)"
 	case errors.Is(err, ErrNotAge), errors.Is(err, ErrNotBackup):
 		return " (choose a file written by Sparekey's backup)"
 	}

@@ -159,7 +159,9 @@ func (l *VerifyLog) Add(r VerifyRecord) error {
 // Verify decrypts the backup at path, compares it with current without
 // importing anything, and records the result in log (nil: not recorded).
 // A backup that cannot be opened is recorded as failed and returned as the
-// error.
+// error. One that opens but holds entries that cannot be restored is
+// recorded as failed too, and returned with an error wrapping
+// ErrUnreadableEntries beside the Opened backup and its Comparison.
 func Verify(path string, u Unlock, current []*vault.Account, log *VerifyLog, progress ProgressFunc) (*Opened, Comparison, error) {
 	o, err := OpenFile(path, u, progress)
 	rec := VerifyRecord{File: filepath.Base(path), VerifiedAt: time.Now().UTC().Truncate(time.Second)}
@@ -181,10 +183,18 @@ func Verify(path string, u Unlock, current []*vault.Account, log *VerifyLog, pro
 	rec.Accounts = len(o.Accounts)
 	rec.Complete = cmp.Complete()
 	rec.Summary = cmp.Summary()
+	// A backup that cannot give back every entry it holds failed the drill,
+	// even though it decrypts.
+	var unreadable error
+	if n := len(o.Invalid); n > 0 {
+		unreadable = &FileError{Path: path, Err: fmt.Errorf("%w: %d of %d", ErrUnreadableEntries, n, n+len(o.Accounts))}
+		rec.OK = false
+		rec.Problem = unreadable.Error()
+	}
 	if log != nil {
 		if err := log.Add(rec); err != nil {
-			return o, cmp, fmt.Errorf("the backup is fine, but the verification could not be recorded: %w", err)
+			return o, cmp, errors.Join(unreadable, fmt.Errorf("the verification could not be recorded: %w", err))
 		}
 	}
-	return o, cmp, nil
+	return o, cmp, unreadable
 }
