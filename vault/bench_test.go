@@ -91,8 +91,8 @@ func BenchmarkOpen(b *testing.B) {
 		b.Run("decodeVault/"+itoa(n), func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {
-				accts, err := decodeVault(data, v.Identity())
-				if err != nil || len(accts) != n {
+				c, err := decodeVault(data, v.Identity())
+				if err != nil || len(c.accounts) != n {
 					b.Fatal(err)
 				}
 			}

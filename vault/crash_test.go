@@ -95,11 +95,11 @@ func TestCrashSafety(t *testing.T) {
 		cmd.Process.Kill() // SIGKILL: no deferred cleanup runs
 		cmd.Wait()
 
-		accts, err := readVault(path, id)
+		c, _, err := readVault(path, id)
 		if err != nil {
 			t.Fatalf("iteration %d: the vault does not open after a kill: %v", i, err)
 		}
-		got := accountIDs(accts)
+		got := accountIDs(c.accounts)
 		switch {
 		case slices.Equal(got, idsA):
 			seen["A"]++

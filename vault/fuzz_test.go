@@ -22,6 +22,8 @@ func FuzzParseURI(f *testing.F) {
 		"otpauth-migration://offline?data=CjEKCkhlbGxvId6tvu8",
 		"otpauth://totp/%E5%90%8D?secret=JBSWY3DPEHPK3PX%3D",
 		"https://example.com",
+		"otpauth://totp/%1B%5B31mEvil%07:bob%0D%00%E2%80%AE?secret=JBSWY3DPEHPK3PXP&issuer=%1B%5B31mEvil%07",
+		"otpauth://totp/%E2%81%A6x%C2%9B:y?secret=GE&algorithm=%1B",
 		"",
 	} {
 		f.Add(s)
@@ -32,10 +34,17 @@ func FuzzParseURI(f *testing.F) {
 			if a != nil {
 				t.Fatal("an account came with an error")
 			}
+			if HasUnsafeText(err.Error()) {
+				t.Fatalf("error carries an unsafe rune: %q", err)
+			}
 			return
 		}
 		if err := a.Validate(); err != nil {
 			t.Fatalf("accepted an invalid account: %v", err)
+		}
+		// Whatever the link held, the label that reaches a screen is clean.
+		if HasUnsafeText(a.Issuer) || HasUnsafeText(a.Name) {
+			t.Fatalf("label kept an unsafe rune: %q / %q", a.Issuer, a.Name)
 		}
 		u := a.URI()
 		b, err := ParseURI(u)
@@ -121,21 +130,22 @@ func FuzzDecodeVault(f *testing.F) {
 		f.Add(encryptTo(f, id.Recipient(), []byte(d)))
 	}
 	accts := sampleAccounts(f, 4)
-	plain, _ := encodeDocument(accts)
+	plain, _ := encodeDocument(&contents{accounts: accts})
 	f.Add(encryptTo(f, id.Recipient(), plain))
 	f.Add([]byte("age-encryption.org/v1\n-> X25519 \n--- \n"))
 
-	check := func(t *testing.T, what string, accts []*Account, err error) {
+	check := func(t *testing.T, what string, c *contents, err error) {
 		if err != nil {
 			var newer *NewerSchemaError
 			if !errors.Is(err, ErrCorrupt) && !errors.As(err, &newer) {
 				t.Fatalf("%s: error %v is neither ErrCorrupt nor NewerSchemaError", what, err)
 			}
-			if accts != nil {
+			if c != nil {
 				t.Fatalf("%s: accounts came with an error", what)
 			}
 			return
 		}
+		accts := c.accounts
 		for _, a := range accts {
 			if a == nil {
 				t.Fatalf("%s: accepted a nil account", what)
@@ -145,22 +155,22 @@ func FuzzDecodeVault(f *testing.F) {
 			}
 		}
 		// What was accepted survives a save and a read.
-		again, err := encodeDocument(accts)
+		again, err := encodeDocument(c)
 		if err != nil {
 			t.Fatal(err)
 		}
 		back, err := decodeDocument(again)
-		if err != nil || len(back) != len(accts) {
+		if err != nil || len(back.accounts) != len(accts) {
 			t.Fatalf("%s: re-encoded vault does not decode: %v", what, err)
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// decodeDocument wipes nothing, but decodeVault wipes its plaintext:
 		// give each its own copy.
-		accts, err := decodeDocument(bytes.Clone(data))
-		check(t, "document", accts, err)
-		accts, err = decodeVault(bytes.Clone(data), id)
-		check(t, "age file", accts, err)
+		c, err := decodeDocument(bytes.Clone(data))
+		check(t, "document", c, err)
+		c, err = decodeVault(bytes.Clone(data), id)
+		check(t, "age file", c, err)
 		// An accepted age file must also be exactly what decrypts.
 		if err == nil {
 			r, derr := age.Decrypt(bytes.NewReader(data), id)

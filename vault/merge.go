@@ -155,13 +155,55 @@ func (r MergeResult) String() string {
 	return fmt.Sprintf("%d added, %d updated, %d left as they were", r.Added, r.Updated, r.Skipped)
 }
 
+// PlanChangedError means the vault changed, between the preview and the
+// moment the person answered, in a way that changes the plan (another
+// process added, edited or removed a matching account). Nothing was
+// applied; Plan is the plan against the vault as it is now, to show again.
+type PlanChangedError struct{ Plan []MergeItem }
+
+func (e *PlanChangedError) Error() string {
+	return "the vault changed while the merge was being decided; nothing was applied, review the new preview"
+}
+
+// samePlan reports whether two plans for the same incoming accounts would
+// do the same thing.
+func samePlan(a, b []MergeItem) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if x.Status != y.Status || x.WithinImport != y.WithinImport || (x.Existing == nil) != (y.Existing == nil) ||
+			!slices.Equal(x.Differences, y.Differences) {
+			return false
+		}
+		if x.Existing != nil && !x.WithinImport && x.Existing.ID != y.Existing.ID {
+			return false
+		}
+	}
+	return true
+}
+
 // ApplyMerge carries out a plan in one save. choose is asked for every
 // item (nil means ChooseDefault for all): by default only New items are
 // added, so nothing existing is ever overwritten without a decision. For an
 // HOTP account the higher counter always wins, so a code is never reissued.
 func (v *Vault) ApplyMerge(items []MergeItem, choose func(MergeItem) MergeChoice) (MergeResult, error) {
+	incoming := make([]*Account, len(items))
+	for i, it := range items {
+		incoming[i] = it.Incoming
+	}
 	var res MergeResult
 	err := v.mutate(func() error {
+		// The plan was made from what this process had read; the vault
+		// may have changed since (mutate has read it again).
+		current := make([]*Account, len(v.accounts))
+		for i, a := range v.accounts {
+			current[i] = a.Clone()
+		}
+		if fresh := PlanMerge(current, incoming); !samePlan(items, fresh) {
+			return &PlanChangedError{Plan: fresh}
+		}
 		res = MergeResult{}
 		now := time.Now().UTC().Truncate(time.Second)
 		for _, it := range items {
@@ -182,6 +224,7 @@ func (v *Vault) ApplyMerge(items []MergeItem, choose func(MergeItem) MergeChoice
 				}
 				c.Updated = now
 				v.accounts = append(v.accounts, c)
+				v.deleted = forgetDeletion(v.deleted, c)
 				res.Added++
 			case (it.Status == MergeChanged || it.Status == MergeConflict) && choice == ChooseUpdate && !it.WithinImport:
 				i := v.index(it.Existing.ID)

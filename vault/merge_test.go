@@ -159,11 +159,16 @@ func TestApplyMergeStalePlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := v.ApplyMerge(items, func(MergeItem) MergeChoice { return ChooseUpdate })
-	if !errors.Is(err, ErrNoSuchAccount) {
-		t.Errorf("applying a stale plan: %v", err)
+	var changedPlan *PlanChangedError
+	if !errors.As(err, &changedPlan) {
+		t.Fatalf("applying a stale plan: %v", err)
 	}
 	if v.Len() != 0 {
 		t.Errorf("a failed merge left %d accounts added; it must be all or nothing", v.Len())
+	}
+	// The new plan sees alice gone: both incoming accounts are new now.
+	if c := MergeCounts(changedPlan.Plan); c[MergeNew] != 2 {
+		t.Errorf("the new plan: %v", c)
 	}
 	// An invalid incoming account stops the whole merge.
 	bad := &Account{Name: "bad"}

@@ -31,7 +31,8 @@ func (m Mode) String() string {
 }
 
 // SchemaVersion is the version of the JSON document this build writes.
-const SchemaVersion = 1
+// Format 2 added deletion records (Tombstone).
+const SchemaVersion = 2
 
 // schemaVersion is SchemaVersion as the code reads it; tests raise it to
 // exercise the migration path before a real second schema exists.
@@ -86,8 +87,28 @@ type store struct {
 	path     string
 	mode     Mode
 	identity *age.X25519Identity
+	// seen is the version of the file this process last read or wrote;
+	// a file that no longer matches it was replaced by another process.
+	seen os.FileInfo
+	// lockTimeout overrides DefaultLockTimeout (tests).
+	lockTimeout time.Duration
 	// wrapWriter lets tests fail a write half-way (a full disk).
 	wrapWriter func(io.Writer) io.Writer
+}
+
+func (s *store) lockWait() time.Duration {
+	if s.lockTimeout > 0 {
+		return s.lockTimeout
+	}
+	return DefaultLockTimeout
+}
+
+// sameVersion reports whether two stats are of the same saved version of
+// the vault. Every save renames a new file into place, so another writer's
+// save always shows as another file (and, on systems without file
+// identities, as another size or time).
+func sameVersion(a, b os.FileInfo) bool {
+	return a != nil && b != nil && os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
 }
 
 // KeyFilePath is where a passphrase-mode vault keeps its wrapped key.
@@ -137,7 +158,18 @@ func Create(path string, mode Mode, opts Options) (*Vault, error) {
 		return nil, err
 	}
 	v := &Vault{store: st}
-	if err := st.save(nil); err != nil {
+	lock, err := acquireLock(path, st.lockWait())
+	if err != nil {
+		st.forgetKey(opts)
+		return nil, err
+	}
+	defer lock.release()
+	// Another process may have created the vault while this one made a key.
+	if _, err := os.Lstat(path); err == nil {
+		st.forgetKey(opts)
+		return nil, fmt.Errorf("%w: %s", ErrVaultExists, path)
+	}
+	if err := st.save(&contents{}); err != nil {
 		st.forgetKey(opts)
 		return nil, err
 	}
@@ -154,11 +186,17 @@ func Open(path string, opts Options) (*Vault, error) {
 	if err != nil {
 		return nil, err
 	}
-	accounts, err := readVault(path, id)
+	return openWith(path, mode, id)
+}
+
+func openWith(path string, mode Mode, id *age.X25519Identity) (*Vault, error) {
+	c, seen, err := readVault(path, id)
 	if err != nil {
 		return nil, err
 	}
-	return &Vault{accounts: accounts, store: &store{path: path, mode: mode, identity: id}}, nil
+	v := &Vault{store: &store{path: path, mode: mode, identity: id, seen: seen}}
+	v.setContents(c)
+	return v, nil
 }
 
 // Path is the vault file's location ("" for an in-memory vault).
@@ -329,23 +367,49 @@ func loadKey(path string, mode Mode, opts Options) (*age.X25519Identity, error) 
 }
 
 type document struct {
-	Schema   int        `json:"schema"`
-	App      string     `json:"app"`
-	Saved    time.Time  `json:"saved"`
-	Accounts []*Account `json:"accounts"`
+	Schema   int         `json:"schema"`
+	App      string      `json:"app"`
+	Saved    time.Time   `json:"saved"`
+	Accounts []*Account  `json:"accounts"`
+	Deleted  []Tombstone `json:"deleted"`
 }
 
-func readVault(path string, id age.Identity) ([]*Account, error) {
-	data, err := readLimited(path, maxVaultSize)
+// contents is what a vault file holds, decoded.
+type contents struct {
+	accounts []*Account
+	deleted  []Tombstone
+	// damaged lists entries that could not be read; a vault with any is
+	// opened read-only so the file keeps them for a repair.
+	damaged []DamagedEntry
+}
+
+// readVault reads the vault file and the version it read (for sameVersion).
+func readVault(path string, id age.Identity) (*contents, os.FileInfo, error) {
+	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, fmt.Errorf("%w: %s", ErrVaultNotFound, path)
+		}
+		return nil, nil, err
 	}
-	return decodeVault(data, id)
+	defer f.Close()
+	// The stat of the open file is the version read, even if another process
+	// renames a newer one into place meanwhile.
+	info, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	data, err := readAllLimited(f, path, maxVaultSize)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := decodeVault(data, id)
+	return c, info, err
 }
 
 // decodeVault authenticates the whole stream before trusting a byte of it:
 // age checks each chunk, and a truncated file fails at the last one.
-func decodeVault(data []byte, id age.Identity) ([]*Account, error) {
+func decodeVault(data []byte, id age.Identity) (*contents, error) {
 	r, err := age.Decrypt(bytes.NewReader(data), id)
 	if err != nil {
 		var noMatch *age.NoIdentityMatchError
@@ -366,8 +430,9 @@ func decodeVault(data []byte, id age.Identity) ([]*Account, error) {
 }
 
 // decodeDocument checks the schema version, migrates older documents and
-// validates every account.
-func decodeDocument(plain []byte) ([]*Account, error) {
+// validates every account. An entry that cannot be read is listed in
+// damaged rather than failing the whole vault: the others stay usable.
+func decodeDocument(plain []byte) (*contents, error) {
 	var head struct {
 		Schema int    `json:"schema"`
 		App    string `json:"app"`
@@ -385,17 +450,24 @@ func decodeDocument(plain []byte) ([]*Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	var doc document
+	var doc struct {
+		Accounts []json.RawMessage `json:"accounts"`
+		Deleted  []Tombstone       `json:"deleted"`
+	}
 	if err := json.Unmarshal(plain, &doc); err != nil {
 		return nil, fmt.Errorf("%w: the vault document is malformed", ErrCorrupt)
 	}
+	c := &contents{deleted: doc.Deleted}
 	ids := make(map[string]bool, len(doc.Accounts))
-	for i, a := range doc.Accounts {
-		if a == nil {
-			return nil, fmt.Errorf("%w: account %d is empty", ErrCorrupt, i+1)
+	for i, raw := range doc.Accounts {
+		var a *Account
+		if err := json.Unmarshal(raw, &a); err != nil || a == nil {
+			c.damaged = append(c.damaged, DamagedEntry{Number: i + 1, Reason: "the entry is not an account"})
+			continue
 		}
 		if err := a.Validate(); err != nil {
-			return nil, fmt.Errorf("%w: account %d (%s): %w", ErrCorrupt, i+1, a.Label(), err)
+			c.damaged = append(c.damaged, DamagedEntry{Number: i + 1, Label: a.Label(), Reason: err.Error()})
+			continue
 		}
 		// IDs are how edits find an account; a repeated one (a hand-edited
 		// file) would make edits land on the wrong twin, so it is renewed.
@@ -404,14 +476,23 @@ func decodeDocument(plain []byte) ([]*Account, error) {
 			a.ID = NewID()
 		}
 		ids[a.ID] = true
+		c.accounts = append(c.accounts, a)
 	}
-	return doc.Accounts, nil
+	return c, nil
 }
 
-// migrations[n] turns a schema-n document into schema n+1. The first schema
-// is 1, so the table is empty today; a format change adds an entry here and
-// bumps SchemaVersion, and older vaults upgrade on their next save.
-var migrations = map[int]func(map[string]any) error{}
+// migrations[n] turns a schema-n document into schema n+1. A format change
+// adds an entry here and bumps SchemaVersion, and older vaults upgrade on
+// their next save.
+var migrations = map[int]func(map[string]any) error{
+	// Format 2 keeps deletion records beside the accounts.
+	1: func(doc map[string]any) error {
+		if _, ok := doc["deleted"]; !ok {
+			doc["deleted"] = []any{}
+		}
+		return nil
+	},
+}
 
 func migrate(plain []byte, from int) ([]byte, error) {
 	if from < 1 {
@@ -437,15 +518,21 @@ func migrate(plain []byte, from int) ([]byte, error) {
 	return json.Marshal(doc)
 }
 
-func encodeDocument(accounts []*Account) ([]byte, error) {
-	if accounts == nil {
-		accounts = []*Account{}
+func encodeDocument(c *contents) ([]byte, error) {
+	doc := document{Schema: schemaVersion, App: "sparekey", Saved: time.Now().UTC(), Accounts: c.accounts, Deleted: c.deleted}
+	if doc.Accounts == nil {
+		doc.Accounts = []*Account{}
 	}
-	return json.Marshal(document{Schema: schemaVersion, App: "sparekey", Saved: time.Now().UTC(), Accounts: accounts})
+	if doc.Deleted == nil {
+		doc.Deleted = []Tombstone{}
+	}
+	return json.Marshal(doc)
 }
 
-func (s *store) save(accounts []*Account) error {
-	plain, err := encodeDocument(accounts)
+// save writes c as the new version of the vault. The caller holds the
+// vault's lock, so the version written is the one this process has seen.
+func (s *store) save(c *contents) error {
+	plain, err := encodeDocument(c)
 	if err != nil {
 		return err
 	}
@@ -462,7 +549,17 @@ func (s *store) save(accounts []*Account) error {
 	if err := w.Close(); err != nil {
 		return err
 	}
-	return writeAtomicWith(s.path, buf.Bytes(), true, s.wrapWriter)
+	if err := writeAtomicWith(s.path, buf.Bytes(), true, s.wrapWriter); err != nil {
+		return err
+	}
+	// Nobody else can replace the file while the lock is held, so this stat
+	// is of the version just written.
+	if info, err := os.Stat(s.path); err == nil {
+		s.seen = info
+	} else {
+		s.seen = nil
+	}
+	return nil
 }
 
 // WriteFileAtomic replaces path with data (mode 0600) so that a crash at any
@@ -570,6 +667,10 @@ func readLimited(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
+	return readAllLimited(f, path, limit)
+}
+
+func readAllLimited(f io.Reader, path string, limit int64) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, err
@@ -593,9 +694,5 @@ func OpenWithIdentity(path string, id *age.X25519Identity) (*Vault, error) {
 	if err != nil {
 		return nil, err
 	}
-	accounts, err := readVault(path, id)
-	if err != nil {
-		return nil, err
-	}
-	return &Vault{accounts: accounts, store: &store{path: path, mode: mode, identity: id}}, nil
+	return openWith(path, mode, id)
 }

@@ -16,10 +16,11 @@ func TestDecodeRenewsRepeatedIDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := decodeDocument(plain)
+	c, err := decodeDocument(plain)
 	if err != nil {
 		t.Fatal(err)
 	}
+	got := c.accounts
 	if len(got) != 2 || got[0].ID == got[1].ID || got[0].ID != a.ID {
 		t.Fatalf("ids = %q, %q: want the first kept and the second renewed", got[0].ID, got[1].ID)
 	}

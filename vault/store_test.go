@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -181,11 +182,11 @@ func TestCorruptVault(t *testing.T) {
 		t.Fatalf("the intact file does not decode: %v", err)
 	}
 	check := func(what string, data []byte) {
-		accts, err := decodeVault(data, id)
+		c, err := decodeVault(data, id)
 		if !errors.Is(err, ErrCorrupt) {
-			t.Fatalf("%s: got %d accounts, error %v; want ErrCorrupt", what, len(accts), err)
+			t.Fatalf("%s: got %v, error %v; want ErrCorrupt", what, c, err)
 		}
-		if accts != nil {
+		if c != nil {
 			t.Fatalf("%s: returned accounts along with the error", what)
 		}
 	}
@@ -265,58 +266,82 @@ func TestDecodeDocument(t *testing.T) {
 	for _, tc := range []struct {
 		name, doc string
 		ok        bool
+		// damaged entries open read-only beside the valid ones
+		accounts, damaged int
 	}{
-		{"empty vault", `{"schema":1,"app":"sparekey","accounts":[]}`, true},
-		{"null accounts", `{"schema":1,"app":"sparekey","accounts":null}`, true},
-		{"one account", `{"schema":1,"app":"sparekey","accounts":[` + valid + `]}`, true},
-		{"not json", `schema 1`, false},
-		{"empty", ``, false},
-		{"another app", `{"schema":1,"app":"other","accounts":[]}`, false},
-		{"no app", `{"schema":1,"accounts":[]}`, false},
-		{"schema 0", `{"schema":0,"app":"sparekey","accounts":[]}`, false},
-		{"negative schema", `{"schema":-1,"app":"sparekey","accounts":[]}`, false},
-		{"schema as a string", `{"schema":"1","app":"sparekey","accounts":[]}`, false},
-		{"accounts not a list", `{"schema":1,"app":"sparekey","accounts":{}}`, false},
-		{"null account", `{"schema":1,"app":"sparekey","accounts":[null]}`, false},
-		{"invalid account", `{"schema":1,"app":"sparekey","accounts":[{"name":"a","secret":"!!","kind":"totp"}]}`, false},
-		{"digits out of range", `{"schema":1,"app":"sparekey","accounts":[` + strings.Replace(valid, `"digits":6`, `"digits":99`, 1) + `]}`, false},
+		{"empty vault", `{"schema":1,"app":"sparekey","accounts":[]}`, true, 0, 0},
+		{"null accounts", `{"schema":1,"app":"sparekey","accounts":null}`, true, 0, 0},
+		{"one account", `{"schema":1,"app":"sparekey","accounts":[` + valid + `]}`, true, 1, 0},
+		{"format 2 with deletions", `{"schema":2,"app":"sparekey","accounts":[` + valid + `],"deleted":[{"id":"x","seed":"ab","deleted":"2026-01-02T03:04:05Z"}]}`, true, 1, 0},
+		{"not json", `schema 1`, false, 0, 0},
+		{"empty", ``, false, 0, 0},
+		{"another app", `{"schema":1,"app":"other","accounts":[]}`, false, 0, 0},
+		{"no app", `{"schema":1,"accounts":[]}`, false, 0, 0},
+		{"schema 0", `{"schema":0,"app":"sparekey","accounts":[]}`, false, 0, 0},
+		{"negative schema", `{"schema":-1,"app":"sparekey","accounts":[]}`, false, 0, 0},
+		{"schema as a string", `{"schema":"1","app":"sparekey","accounts":[]}`, false, 0, 0},
+		{"accounts not a list", `{"schema":1,"app":"sparekey","accounts":{}}`, false, 0, 0},
+		{"null account", `{"schema":1,"app":"sparekey","accounts":[null,` + valid + `]}`, true, 1, 1},
+		{"account not an object", `{"schema":1,"app":"sparekey","accounts":[7]}`, true, 0, 1},
+		{"invalid account", `{"schema":1,"app":"sparekey","accounts":[{"name":"a","secret":"!!","kind":"totp"},` + valid + `]}`, true, 1, 1},
+		{"digits out of range", `{"schema":1,"app":"sparekey","accounts":[` + strings.Replace(valid, `"digits":6`, `"digits":99`, 1) + `]}`, true, 0, 1},
 	} {
-		accts, err := decodeDocument([]byte(tc.doc))
+		c, err := decodeDocument([]byte(tc.doc))
 		if tc.ok != (err == nil) {
-			t.Errorf("%s: %d accounts, %v", tc.name, len(accts), err)
+			t.Errorf("%s: %v, %v", tc.name, c, err)
 		}
-		if err != nil && !errors.Is(err, ErrCorrupt) {
-			t.Errorf("%s: %v is not ErrCorrupt", tc.name, err)
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) {
+				t.Errorf("%s: %v is not ErrCorrupt", tc.name, err)
+			}
+			continue
 		}
-		if err != nil && strings.Contains(err.Error(), "JBSWY3DPEHPK3PXP") {
-			t.Errorf("%s: error leaks a secret: %v", tc.name, err)
+		if len(c.accounts) != tc.accounts || len(c.damaged) != tc.damaged {
+			t.Errorf("%s: %d accounts and %d damaged entries; want %d and %d", tc.name, len(c.accounts), len(c.damaged), tc.accounts, tc.damaged)
 		}
 	}
 }
 
-// TestMigration pretends the current format is 2 and that format 1 kept
-// accounts under "entries", to prove that an old document is upgraded step
+// TestMigration upgrades a format-1 vault (no deletion records) to the
+// current format, then pretends a next format exists whose previous one
+// kept accounts under "entries", to prove that a document is upgraded step
 // by step when read and written back in the current format.
 func TestMigration(t *testing.T) {
+	v, path := newFileVault(t)
+	valid := `{"id":"1","issuer":"Old","name":"a","secret":"JBSWY3DPEHPK3PXP","kind":"totp","algorithm":"SHA1","digits":6,"period":30}`
+	encryptDocument(t, v, `{"schema":1,"app":"sparekey","accounts":[`+valid+`]}`)
+	got, err := Open(path, testOptions("correct horse"))
+	if err != nil {
+		t.Fatalf("Open of a format-1 vault: %v", err)
+	}
+	if got.Len() != 1 || len(got.Deleted()) != 0 {
+		t.Fatalf("format 1: %v, %d deletions", labels(got.Accounts()), len(got.Deleted()))
+	}
+	if _, err := got.Remove("1"); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := Open(path, testOptions("correct horse")); err != nil || len(again.Deleted()) != 1 {
+		t.Fatalf("the deletion of a migrated vault's account was not kept: %v", err)
+	}
+
 	saved := schemaVersion
-	schemaVersion = 2
-	migrations[1] = func(doc map[string]any) error {
+	next := SchemaVersion + 1
+	schemaVersion = next
+	migrations[SchemaVersion] = func(doc map[string]any) error {
 		entries, ok := doc["entries"]
 		if !ok {
-			return errors.New("format 1 document without entries")
+			return errors.New("document without entries")
 		}
 		doc["accounts"] = entries
 		delete(doc, "entries")
 		return nil
 	}
-	t.Cleanup(func() { schemaVersion = saved; delete(migrations, 1) })
+	t.Cleanup(func() { schemaVersion = saved; delete(migrations, SchemaVersion) })
 
-	v, path := newFileVault(t)
-	old := `{"schema":1,"app":"sparekey","entries":[{"id":"1","issuer":"Old","name":"a","secret":"JBSWY3DPEHPK3PXP","kind":"totp","algorithm":"SHA1","digits":6,"period":30}]}`
-	encryptDocument(t, v, old)
-	got, err := Open(path, testOptions("correct horse"))
+	encryptDocument(t, v, fmt.Sprintf(`{"schema":%d,"app":"sparekey","entries":[%s]}`, SchemaVersion, valid))
+	got, err = Open(path, testOptions("correct horse"))
 	if err != nil {
-		t.Fatalf("Open of a format-1 vault: %v", err)
+		t.Fatalf("Open of a format-%d vault: %v", SchemaVersion, err)
 	}
 	if got.Len() != 1 || got.Accounts()[0].Issuer != "Old" {
 		t.Fatalf("migrated accounts: %v", labels(got.Accounts()))
@@ -330,16 +355,16 @@ func TestMigration(t *testing.T) {
 		t.Fatal(err)
 	}
 	var head struct{ Schema int }
-	if err := json.NewDecoder(r).Decode(&head); err != nil || head.Schema != 2 {
-		t.Errorf("saved schema = %d, %v; want 2", head.Schema, err)
+	if err := json.NewDecoder(r).Decode(&head); err != nil || head.Schema != next {
+		t.Errorf("saved schema = %d, %v; want %d", head.Schema, err, next)
 	}
 
 	// A step that fails, and a gap in the table, are both refused.
-	if _, err := decodeDocument([]byte(`{"schema":1,"app":"sparekey","accounts":[]}`)); err == nil || !strings.Contains(err.Error(), "format 1") {
+	if _, err := decodeDocument(fmt.Appendf(nil, `{"schema":%d,"app":"sparekey","accounts":[]}`, SchemaVersion)); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("format %d", SchemaVersion)) {
 		t.Errorf("failing migration step: %v", err)
 	}
-	schemaVersion = 3
-	if _, err := decodeDocument([]byte(`{"schema":1,"app":"sparekey","entries":[]}`)); !errors.Is(err, ErrCorrupt) {
+	schemaVersion = next + 1
+	if _, err := decodeDocument(fmt.Appendf(nil, `{"schema":%d,"app":"sparekey","entries":[]}`, SchemaVersion)); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("missing migration step: %v", err)
 	}
 }
@@ -437,9 +462,9 @@ func TestPreviousVersionKept(t *testing.T) {
 		t.Fatal(err)
 	}
 	prev, _ := os.ReadFile(PreviousPath(path))
-	accts, err := decodeVault(prev, v.Identity())
-	if err != nil || len(accts) != 1 || accts[0].Name != "first" {
-		t.Errorf("vault.age.prev = %d accounts, %v; want the removed account", len(accts), err)
+	c, err := decodeVault(prev, v.Identity())
+	if err != nil || len(c.accounts) != 1 || c.accounts[0].Name != "first" {
+		t.Errorf("vault.age.prev = %v, %v; want the removed account", c, err)
 	}
 }
 

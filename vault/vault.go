@@ -27,6 +27,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -53,14 +55,24 @@ func (e *AmbiguousError) Error() string {
 }
 
 // Vault is the unlocked, in-memory set of accounts plus what is needed to
-// save it again. It is safe for concurrent use.
+// save it again. It is safe for concurrent use, and for use by several
+// processes at once: see lock.go.
 type Vault struct {
 	mu       sync.RWMutex
 	accounts []*Account
-	store    *store // nil for an in-memory vault (tests, previews)
+	deleted  []Tombstone
+	damaged  []DamagedEntry // any: the vault is read-only
+	store    *store         // nil for an in-memory vault (tests, previews)
 	// onChange is called after every successful save, outside the lock
 	// (auto-backup hooks in here).
 	onChange func()
+	// onReload is called, outside the lock, when a change another process
+	// saved has been read in.
+	onReload func()
+}
+
+func (v *Vault) setContents(c *contents) {
+	v.accounts, v.deleted, v.damaged = c.accounts, c.deleted, c.damaged
 }
 
 // NewMemory returns a vault that is never written anywhere.
@@ -76,6 +88,15 @@ func NewMemory(accounts ...*Account) *Vault {
 func (v *Vault) OnChange(f func()) {
 	v.mu.Lock()
 	v.onChange = f
+	v.mu.Unlock()
+}
+
+// OnReload registers a function called after a change saved by another
+// process has been read in (by Reload, or by a change of this process that
+// found the file newer than what it had).
+func (v *Vault) OnReload(f func()) {
+	v.mu.Lock()
+	v.onReload = f
 	v.mu.Unlock()
 }
 
@@ -293,6 +314,7 @@ func (v *Vault) Add(a *Account) error {
 		}
 		c.Updated = now
 		v.accounts = append(v.accounts, c)
+		v.deleted = forgetDeletion(v.deleted, c)
 		a.ID, a.Created, a.Updated = c.ID, c.Created, c.Updated
 		return nil
 	})
@@ -325,6 +347,7 @@ func (v *Vault) AddAll(accts []*Account) (int, error) {
 			}
 			c.Updated = now
 			v.accounts = append(v.accounts, c)
+			v.deleted = forgetDeletion(v.deleted, c)
 			added++
 		}
 		return nil
@@ -347,6 +370,11 @@ func (v *Vault) Update(a *Account) error {
 		}
 		c := a.Clone()
 		c.Tags = NormalizeTags(c.Tags) // edits append tags; keep them unique and trimmed
+		// An edit made from a copy read before another process issued HOTP
+		// codes must not wind the counter back: those codes are spent.
+		if cur := v.accounts[i]; c.Kind == KindHOTP && cur.SameSeed(c) && cur.Counter > c.Counter {
+			c.Counter = cur.Counter
+		}
 		c.Created = v.accounts[i].Created
 		c.Updated = time.Now().UTC().Truncate(time.Second)
 		v.accounts[i] = c
@@ -366,6 +394,7 @@ func (v *Vault) Remove(id string) (*Account, error) {
 		}
 		removed = v.accounts[i]
 		v.accounts = slices.Delete(v.accounts, i, i+1)
+		v.deleted = recordDeletion(v.deleted, removed, time.Now().UTC())
 		return nil
 	})
 	return removed, err
@@ -400,32 +429,118 @@ func (v *Vault) IssueHOTP(id string) (string, error) {
 	return code, nil
 }
 
-// mutate applies change under the lock and saves; if the save fails the
-// in-memory state is rolled back, so memory never claims what disk lacks.
+// mutate is every change to the vault: a read-modify-write under the
+// vault's lock across processes. Inside the lock the file is read again if
+// another process saved since this one last read it, change is applied to
+// that current state, and the result is saved before the lock is let go.
+// If change or the save fails, memory goes back to the state it had (the
+// current file's, when one was read in), so memory never claims what disk
+// lacks.
 func (v *Vault) mutate(change func() error) error {
 	v.mu.Lock()
-	snapshot := make([]*Account, len(v.accounts))
-	for i, a := range v.accounts {
-		snapshot[i] = a.Clone()
-	}
-	if err := change(); err != nil {
-		v.accounts = snapshot
+	if len(v.damaged) > 0 {
 		v.mu.Unlock()
-		return err
+		return &ReadOnlyError{Damaged: slices.Clone(v.damaged)}
 	}
+	var lock *vaultLock
+	reloaded := false
 	if v.store != nil {
-		if err := v.store.save(v.accounts); err != nil {
-			v.accounts = snapshot
+		var err error
+		if lock, err = acquireLock(v.store.path, v.store.lockWait()); err != nil {
 			v.mu.Unlock()
 			return err
 		}
+		if reloaded, err = v.refreshLocked(); err != nil {
+			lock.release()
+			v.mu.Unlock()
+			v.notifyReload(reloaded)
+			return err
+		}
 	}
+	err := v.applyAndSave(change)
+	lock.release()
 	onChange := v.onChange
 	v.mu.Unlock()
+	v.notifyReload(reloaded)
+	if err != nil {
+		return err
+	}
 	if onChange != nil {
 		onChange()
 	}
 	return nil
+}
+
+// applyAndSave runs change on the accounts and saves; the caller holds
+// v.mu and the vault's lock.
+func (v *Vault) applyAndSave(change func() error) error {
+	snapshot := make([]*Account, len(v.accounts))
+	for i, a := range v.accounts {
+		snapshot[i] = a.Clone()
+	}
+	deleted := slices.Clone(v.deleted)
+	if err := change(); err != nil {
+		v.accounts, v.deleted = snapshot, deleted
+		return err
+	}
+	if v.store == nil {
+		return nil
+	}
+	v.deleted = pruneTombstones(v.deleted, time.Now().UTC())
+	if err := v.store.save(&contents{accounts: v.accounts, deleted: v.deleted}); err != nil {
+		v.accounts, v.deleted = snapshot, deleted
+		return err
+	}
+	return nil
+}
+
+// refreshLocked reads the vault file again if it is not the version this
+// process last read or wrote. The caller holds v.mu. It reports whether
+// the accounts were replaced by what another process saved.
+func (v *Vault) refreshLocked() (bool, error) {
+	info, err := os.Stat(v.store.path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return false, fmt.Errorf("%w: %s (it was moved or deleted while open)", ErrVaultNotFound, v.store.path)
+		}
+		return false, err
+	}
+	if sameVersion(info, v.store.seen) {
+		return false, nil
+	}
+	c, seen, err := readVault(v.store.path, v.store.identity)
+	if err != nil {
+		return false, err
+	}
+	v.setContents(c)
+	v.store.seen = seen
+	return true, nil
+}
+
+// Reload reads in a change another process saved, if there is one, and
+// reports whether there was. Reading needs no lock: saves replace the file
+// in one rename, so a read sees one whole version or the other.
+func (v *Vault) Reload() (bool, error) {
+	if v.store == nil {
+		return false, nil
+	}
+	v.mu.Lock()
+	changed, err := v.refreshLocked()
+	v.mu.Unlock()
+	v.notifyReload(changed)
+	return changed, err
+}
+
+func (v *Vault) notifyReload(changed bool) {
+	if !changed {
+		return
+	}
+	v.mu.RLock()
+	f := v.onReload
+	v.mu.RUnlock()
+	if f != nil {
+		f()
+	}
 }
 
 // distinctLabels names each account so a person can pick one: its label,
