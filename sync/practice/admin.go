@@ -3,10 +3,14 @@ package practice
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -15,8 +19,18 @@ import (
 )
 
 // The admin endpoint: scenario controls for drills, under a path AWS never
-// uses. It answers only loopback clients; everything it exposes belongs to
-// the practice account.
+// uses. Everything it exposes belongs to the practice account, but that is
+// still every practice key and seed, so it answers only a request that:
+//
+//   - comes from a loopback address;
+//   - names a loopback host (127.0.0.1, localhost or [::1]) with the
+//     server's own port, which a DNS-rebound web page cannot;
+//   - carries no Origin header, which browsers send cross-origin;
+//   - carries the token made at start (Authorization: Bearer TOKEN);
+//   - for POST, has a JSON body (Content-Type: application/json), which
+//     no HTML form can send.
+//
+// The operations:
 //
 //	POST /_practice/drift        {"serial": "...", "steps": N}
 //	POST /_practice/lose         {"serial": "..."}
@@ -69,6 +83,53 @@ func isLoopback(remoteAddr string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// adminTokenBytes is the token's entropy: 256 bits.
+const adminTokenBytes = 32
+
+func newAdminToken() (string, error) {
+	b := make([]byte, adminTokenBytes)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("practice: making the admin token: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// AdminToken is the token the admin endpoint wants, made when the server
+// was created. `sparekey practice serve` prints it and keeps it in a 0600
+// file for the drill commands.
+func (s *Server) AdminToken() string { return s.adminToken }
+
+// adminTokenMatches compares an Authorization header with the token in
+// constant time.
+func (s *Server) adminTokenMatches(authorization string) bool {
+	got, ok := strings.CutPrefix(authorization, "Bearer ")
+	if !ok {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(s.adminToken)) == 1
+}
+
+// isLoopbackHost reports whether r's Host header names this machine's
+// loopback interface and the port the request came in on. A web page that
+// rebinds its own name to 127.0.0.1 still sends its own name.
+func isLoopbackHost(r *http.Request) bool {
+	host, port, err := net.SplitHostPort(r.Host)
+	if err != nil {
+		host, port = r.Host, "80"
+	}
+	switch strings.ToLower(host) {
+	case "127.0.0.1", "localhost", "::1":
+	default:
+		return false
+	}
+	local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	if !ok {
+		return true // served without a listener (a test calling the handler)
+	}
+	_, localPort, err := net.SplitHostPort(local.String())
+	return err == nil && localPort == port
+}
+
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	reply := func(status int, v any) {
 		w.Header().Set("Content-Type", "application/json")
@@ -78,6 +139,19 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	fail := func(status int, err error) { reply(status, map[string]string{"error": err.Error()}) }
 	if !isLoopback(r.RemoteAddr) {
 		fail(http.StatusForbidden, errors.New("the practice admin endpoint answers only loopback clients"))
+		return
+	}
+	if !isLoopbackHost(r) {
+		fail(http.StatusForbidden, fmt.Errorf("the practice admin endpoint answers only requests addressed to 127.0.0.1, localhost or [::1] with its own port, not %q", sanitize(r.Host)))
+		return
+	}
+	if r.Header.Get("Origin") != "" {
+		fail(http.StatusForbidden, errors.New("the practice admin endpoint does not answer web pages (the request has an Origin header); use `sparekey practice`"))
+		return
+	}
+	if !s.adminTokenMatches(r.Header.Get("Authorization")) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="sparekey-practice"`)
+		fail(http.StatusUnauthorized, errors.New("the practice admin endpoint needs the token `sparekey practice serve` printed, as Authorization: Bearer TOKEN"))
 		return
 	}
 	op := strings.TrimPrefix(r.URL.Path, adminPrefix)
@@ -93,12 +167,16 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		case "info":
 			reply(http.StatusOK, s.Info())
 		default:
-			fail(http.StatusNotFound, fmt.Errorf("no admin operation GET %s", op))
+			fail(http.StatusNotFound, fmt.Errorf("no admin operation GET %s", sanitize(op)))
 		}
 		return
 	}
 	if r.Method != http.MethodPost {
-		fail(http.StatusMethodNotAllowed, fmt.Errorf("use POST for %s", op))
+		fail(http.StatusMethodNotAllowed, fmt.Errorf("use POST for %s", sanitize(op)))
+		return
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		fail(http.StatusUnsupportedMediaType, errors.New("send the request body as JSON, with Content-Type: application/json"))
 		return
 	}
 	var req adminRequest
@@ -138,7 +216,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			out = map[string]string{"serial": serial}
 		}
 	default:
-		fail(http.StatusNotFound, fmt.Errorf("no admin operation POST %s", op))
+		fail(http.StatusNotFound, fmt.Errorf("no admin operation POST %s", sanitize(op)))
 		return
 	}
 	if err != nil {
@@ -161,9 +239,15 @@ func adminStatus(err error) int {
 // AdminClient drives a running practice server's admin endpoint; the CLI's
 // `sparekey practice drift|fault|reset|...` use it.
 type AdminClient struct {
-	Endpoint string       // e.g. "http://127.0.0.1:4566"
-	HTTP     *http.Client // nil = a client with a 10 s timeout
+	Endpoint string // e.g. "http://127.0.0.1:4566"
+	// Token is the server's AdminToken.
+	Token string
+	HTTP  *http.Client // nil = a client with a 10 s timeout
 }
+
+// ErrAdminToken: the server refused the admin token (or none was given);
+// the remedy is the token of the server running at that endpoint.
+var ErrAdminToken = errors.New("the practice server refused the admin token")
 
 func (a *AdminClient) do(ctx context.Context, method, op string, query url.Values, body any, out any) error {
 	client := a.HTTP
@@ -186,7 +270,12 @@ func (a *AdminClient) do(ctx context.Context, method, op string, query url.Value
 	if err != nil {
 		return fmt.Errorf("practice admin: %w", err)
 	}
-	req.Header.Set("Content-Type", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if a.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+a.Token)
+	}
 	resp, err := client.Do(req)
 	if err != nil {
 		return fmt.Errorf("practice admin: is `sparekey practice serve` running at %s? %w", a.Endpoint, err)
@@ -195,6 +284,9 @@ func (a *AdminClient) do(ctx context.Context, method, op string, query url.Value
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
 		return fmt.Errorf("practice admin: reading the answer: %w", err)
+	}
+	if resp.StatusCode == http.StatusUnauthorized {
+		return fmt.Errorf("practice admin %s at %s: %w", op, a.Endpoint, ErrAdminToken)
 	}
 	if resp.StatusCode != http.StatusOK {
 		var e struct{ Error string }

@@ -26,8 +26,8 @@ func BenchmarkListMFADevices(b *testing.B) {
 		signForTest(b, req, body, srv.AdminCredentials(), "iam")
 		return req
 	}
-	// The server does not check clock skew, so one signature can be
-	// replayed for every request.
+	// A signature stays valid for 15 minutes and a read-only call may be
+	// repeated, so one signed request serves every iteration.
 	clone := func(tmpl *http.Request) *http.Request {
 		r := tmpl.Clone(tmpl.Context())
 		r.Body = io.NopCloser(bytes.NewReader(body))

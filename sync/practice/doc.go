@@ -6,8 +6,11 @@
 // # Wire
 //
 // The wire format is AWS's: form-encoded requests signed with SigV4 (any
-// region; the signature is verified with the caller's secret key, the
-// request time is not checked so tests may pin the server's clock), XML
+// region; the signature is verified with the caller's secret key over the
+// body's own SHA-256, never a hash the request claims, so UNSIGNED-PAYLOAD
+// is refused; the credential scope must name the operation's service, iam
+// or sts; the request time must be within 15 minutes of the machine's
+// clock, not Options.Now, so tests may pin the account's clock), XML
 // responses in the IAM or STS namespace, <ErrorResponse> envelopes with
 // Type/Code/Message and RequestId, an x-amzn-RequestId header, AWS's HTTP
 // statuses and ValidationError messages in AWS's wording. IAM and STS share
@@ -69,8 +72,14 @@
 // Clock drift (SetDrift), a lost phone (LoseDevice), injected faults
 // (InjectFault: Throttling 400, ServiceFailure 500, or a hang until the
 // client gives up), presets (Reset) are Go methods on *Server and an admin
-// endpoint under /_practice/, a path AWS never uses, answering loopback
-// clients only; AdminClient talks to it and `sparekey practice` uses that.
+// endpoint under /_practice/, a path AWS never uses. The endpoint hands out
+// every practice key and seed, so it wants the token made at start
+// (Server.AdminToken, sent as Authorization: Bearer), answers only loopback
+// clients addressing a loopback name with the server's port (no DNS
+// rebinding), refuses any request with an Origin header (web pages) and
+// POSTs that are not application/json (HTML forms). AdminClient talks to
+// it; `sparekey practice serve` keeps the token in a 0600 access file
+// (WriteAdminAccess) where `sparekey practice` drill commands find it.
 //
 // # State
 //

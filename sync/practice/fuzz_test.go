@@ -2,9 +2,13 @@ package practice
 
 import (
 	"encoding/xml"
+	"errors"
 	"net/http/httptest"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -92,4 +96,95 @@ func checkSerial(t *testing.T, s string) {
 			t.Fatalf("accepted serial %q", s)
 		}
 	}
+}
+
+// FuzzCheckSignedRequest feeds arbitrary Authorization, X-Amz-Date and
+// X-Amz-Content-Sha256 headers to the checks made before the key is looked
+// up: they must never panic, must answer a refusal with a printable AWS
+// error, and must let through only a request time inside the window whose
+// day is the credential scope's, for the operation's own service.
+func FuzzCheckSignedRequest(f *testing.F) {
+	now := time.Date(2026, 3, 14, 15, 9, 10, 0, time.UTC)
+	for _, seed := range []struct{ auth, date, hash string }{
+		{"AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20260314/us-east-1/iam/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=00", "20260314T150000Z", ""},
+		{"AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20260314/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date, Signature=00", "20260314T150000Z", "UNSIGNED-PAYLOAD"},
+		{"AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20200101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=00", "20200101T000000Z", ""},
+		{"AWS4-HMAC-SHA256 Credential=A/20260314/x/iam/aws4_request, SignedHeaders=x-amz-date, Signature=1", "20260314T999999Z", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+		{"AWS4-HMAC-SHA256 Credential=A/2026/us-east-1/iam, Signature=", "Sat, 14 Mar 2026 15:09:10 GMT", ""},
+		{"Bearer x", "", ""},
+	} {
+		f.Add(seed.auth, seed.date, seed.hash)
+	}
+	f.Fuzz(func(t *testing.T, auth, date, hash string) {
+		a, aerr := parseAuthHeader(auth)
+		if aerr != nil || a == nil {
+			checkPrintable(t, aerr)
+			return
+		}
+		req := httptest.NewRequest("POST", "http://127.0.0.1:1/", strings.NewReader(""))
+		req.Header.Set("X-Amz-Date", date)
+		req.Header.Set("X-Amz-Content-Sha256", hash)
+		got, aerr := checkSignedRequest(req, nil, a, iamService, now)
+		if aerr != nil {
+			checkPrintable(t, aerr)
+			return
+		}
+		signedAt, err := time.Parse(amzDateFormat, got)
+		if err != nil || got != date || got[:8] != a.Date || a.Service != "iam" || !slices.Contains(a.SignedHeaders, "host") {
+			t.Fatalf("accepted date %q for %+v", got, a)
+		}
+		if d := signedAt.Sub(now); d < -requestWindow || d > requestWindow {
+			t.Fatalf("accepted a request time %v away", d)
+		}
+		if hash != "" && hash != payloadHash(nil) {
+			t.Fatalf("accepted payload hash %q", hash)
+		}
+	})
+}
+
+func checkPrintable(t *testing.T, err *apiError) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	if !utf8.ValidString(err.Message) || strings.IndexFunc(err.Message, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
+		t.Fatalf("unprintable message %q", err.Message)
+	}
+}
+
+// FuzzParseAdminAccess feeds arbitrary files to the access file parser: it
+// must never panic and must accept only a loopback endpoint and a token of
+// the right size, which then survive writing and reading back.
+func FuzzParseAdminAccess(f *testing.F) {
+	for _, seed := range []string{
+		`{"endpoint":"http://127.0.0.1:8045","token":"q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80"}`,
+		`{"endpoint":"http://[::1]:8045","token":"q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80"}`,
+		`{"endpoint":"http://evil.example:8045","token":"q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80"}`,
+		`{"endpoint":"http://localhost","token":"short"}`,
+		`{"endpoint":"http://localhost:1","token":"q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80","x":1}`,
+		`[]`,
+		``,
+	} {
+		f.Add([]byte(seed))
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, b []byte) {
+		a, err := parseAdminAccess(b)
+		if err != nil {
+			if !errors.Is(err, ErrBadAdminAccess) {
+				t.Fatalf("error %v is not ErrBadAdminAccess", err)
+			}
+			return
+		}
+		if _, _, err := loopbackEndpoint(a.Endpoint); err != nil {
+			t.Fatalf("accepted endpoint %q", a.Endpoint)
+		}
+		path := filepath.Join(dir, "access.json")
+		if err := WriteAdminAccess(path, a); err != nil {
+			t.Fatal(err)
+		}
+		if back, err := ReadAdminAccess(path); err != nil || back != a {
+			t.Fatalf("read back %+v, %v; wrote %+v", back, err, a)
+		}
+	})
 }

@@ -15,6 +15,12 @@ import (
 type Server struct {
 	opts Options
 	now  func() time.Time
+	// wallClock judges request times. It is not opts.Now: tests pin the
+	// account's clock for TOTP codes while the SDKs sign with the real time.
+	wallClock func() time.Time
+	// adminToken guards the admin endpoint; it is made afresh at every
+	// start and never stored with the account.
+	adminToken string
 
 	mu     sync.Mutex
 	st     *state
@@ -42,7 +48,12 @@ func New(opts Options) (*Server, error) {
 	if opts.TimeoutFault <= 0 {
 		opts.TimeoutFault = 30 * time.Second
 	}
-	s := &Server{opts: opts, now: opts.Now, faults: map[string]*faultPlan{}, done: make(chan struct{})}
+	token, err := newAdminToken()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{opts: opts, now: opts.Now, wallClock: time.Now, adminToken: token,
+		faults: map[string]*faultPlan{}, done: make(chan struct{})}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -88,7 +99,15 @@ func (s *Server) Start(addr string) (endpoint string, err error) {
 	if err != nil {
 		return "", fmt.Errorf("practice: listening on %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{
+		Handler: s.Handler(),
+		// A client that trickles its request holds a connection; these
+		// bound how long, and how much header it may send.
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
 	s.mu.Lock()
 	if s.httpSrv != nil {
 		s.mu.Unlock()
@@ -338,7 +357,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	requestID := newRequestID()
 	svc := iamService
 
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		writeError(w, svc, requestID, errorf(413, "RequestEntityTooLarge", "Request body must be at most %d bytes", maxBody))
+		return
+	}
 	if err != nil {
 		writeError(w, svc, requestID, errorf(400, "MalformedQueryString", "The request body could not be read."))
 		return
@@ -394,7 +418,7 @@ func (s *Server) execute(r *http.Request, body []byte, auth *authHeader, action 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	key, err := s.authenticate(r, body, auth, now)
+	key, err := s.authenticate(r, body, auth, op, now)
 	if err != nil {
 		return nil, err
 	}
@@ -417,19 +441,30 @@ func (s *Server) execute(r *http.Request, body []byte, auth *authHeader, action 
 	return result, nil
 }
 
-// authenticate finds the access key that signed r and checks the
-// signature, the session token and its expiry. The caller holds s.mu.
-func (s *Server) authenticate(r *http.Request, body []byte, auth *authHeader, now time.Time) (*accessKey, *apiError) {
+// authenticate finds the access key that signed r and checks the request
+// time, the credential scope, the signature, the session token and its
+// expiry. The caller holds s.mu.
+//
+// An exact copy of a signed request is accepted again while its time is in
+// the window, as AWS does: the aws CLI signs the same command run twice in
+// one second identically, so refusing a signature seen before would refuse
+// honest repeats. The copy cannot carry another body, action or service.
+func (s *Server) authenticate(r *http.Request, body []byte, auth *authHeader, op *operation, now time.Time) (*accessKey, *apiError) {
 	if auth == nil {
 		return nil, errMissingAuth
+	}
+	amzDate, aerr := checkSignedRequest(r, body, auth, op.svc, s.wallClock())
+	if aerr != nil {
+		return nil, aerr
 	}
 	k := s.st.Keys[auth.AccessKeyID]
 	if k == nil {
 		return nil, errInvalidToken
 	}
-	if !verifySignature(r, body, auth, k.Secret) {
+	if !verifySignature(r, body, amzDate, auth, k.Secret) {
 		return nil, errSignature
 	}
+
 	token := r.Header.Get("X-Amz-Security-Token")
 	if k.isSession() {
 		if token != k.SessionToken {

@@ -6,13 +6,18 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // SigV4 verification, enough for the Query protocol as the AWS CLI and SDKs
-// send it: header-signed requests (not presigned URLs).
+// send it: header-signed requests (not presigned URLs), with the body hashed
+// here, the request time within 15 minutes of the server's wall clock, and
+// the credential scope naming the service of the operation.
 
 // authHeader is a parsed "AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…,
 // Signature=…" Authorization header.
@@ -73,21 +78,80 @@ func sanitizeScope(v string) string {
 	return ""
 }
 
-// verifySignature recomputes the signature of r (whose body is body) with
-// secret and compares it in constant time.
-func verifySignature(r *http.Request, body []byte, a *authHeader, secret string) bool {
+// requestWindow is how far a request's X-Amz-Date may stray from the
+// server's clock, as in AWS: outside it a captured request is worthless.
+const requestWindow = 15 * time.Minute
+
+// amzDateFormat is ISO 8601 basic format, the only one SigV4 signs.
+const amzDateFormat = "20060102T150405Z"
+
+// unsignedPayload is what S3 clients put in X-Amz-Content-Sha256 to skip
+// hashing the body; the Query APIs always sign the body.
+const unsignedPayload = "UNSIGNED-PAYLOAD"
+
+// validRegion is the shape of a region name (us-east-1, eu-central-1,
+// us-gov-west-1, cn-north-1); any such region is accepted.
+var validRegion = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
+
+// checkSignedRequest checks what does not need the secret key: the request
+// time against wall (within requestWindow), the credential scope against
+// the request time and the service the operation belongs to, that the Host
+// is signed, and that X-Amz-Content-Sha256, when sent, is the body's hash.
+// It returns the request time.
+func checkSignedRequest(r *http.Request, body []byte, a *authHeader, svc service, wall time.Time) (string, *apiError) {
 	amzDate := r.Header.Get("X-Amz-Date")
 	if amzDate == "" {
 		amzDate = r.Header.Get("Date")
 	}
-	if len(amzDate) < 8 || amzDate[:8] != a.Date {
-		return false
+	if amzDate == "" {
+		return "", errorf(400, "IncompleteSignature", "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
 	}
-	payloadHash := r.Header.Get("X-Amz-Content-Sha256")
-	if payloadHash == "" {
-		sum := sha256.Sum256(body)
-		payloadHash = hex.EncodeToString(sum[:])
+	signedAt, err := time.Parse(amzDateFormat, amzDate)
+	if err != nil {
+		return "", errorf(400, "IncompleteSignature", "Date must be in ISO-8601 'basic format' (like 20060102T150405Z), not '%s'.", sanitize(amzDate))
 	}
+	if amzDate[:8] != a.Date {
+		return "", errorf(403, "SignatureDoesNotMatch", "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.", sanitize(a.Date), amzDate[:8], amzDate)
+	}
+	wall = wall.UTC()
+	if earliest := wall.Add(-requestWindow); signedAt.Before(earliest) {
+		return "", errorf(403, "SignatureDoesNotMatch", "Signature expired: %s is now earlier than %s (%s - 15 min.)",
+			amzDate, earliest.Format(amzDateFormat), wall.Format(amzDateFormat))
+	}
+	if latest := wall.Add(requestWindow); signedAt.After(latest) {
+		return "", errorf(403, "SignatureDoesNotMatch", "Signature not yet current: %s is still later than %s (%s + 15 min.)",
+			amzDate, latest.Format(amzDateFormat), wall.Format(amzDateFormat))
+	}
+	if a.Service != svc.Name {
+		return "", errorf(403, "SignatureDoesNotMatch", "Credential should be scoped to correct service: '%s'.", svc.Name)
+	}
+	if !validRegion.MatchString(a.Region) {
+		return "", errorf(403, "SignatureDoesNotMatch", "Credential should be scoped to a valid region, not '%s'.", sanitize(a.Region))
+	}
+	if !slices.Contains(a.SignedHeaders, "host") {
+		return "", errorf(400, "IncompleteSignature", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
+	}
+	switch sent := r.Header.Get("X-Amz-Content-Sha256"); sent {
+	case "", payloadHash(body):
+	case unsignedPayload:
+		return "", errorf(403, "SignatureDoesNotMatch", "X-Amz-Content-Sha256 is UNSIGNED-PAYLOAD, but %s requests must sign their body: send the body's SHA-256 instead.", strings.ToUpper(svc.Name))
+	default:
+		return "", errorf(403, "SignatureDoesNotMatch", "X-Amz-Content-Sha256 is not the SHA-256 of the request body: the body was changed after it was signed.")
+	}
+	return amzDate, nil
+}
+
+func payloadHash(body []byte) string {
+	sum := sha256.Sum256(body)
+	return hex.EncodeToString(sum[:])
+}
+
+// verifySignature recomputes the signature of r (whose body is body and
+// whose request time checkSignedRequest returned as amzDate) with secret
+// and compares it in constant time. The payload hash is always computed
+// from the body, never taken from the request, so a captured signature
+// cannot carry another body.
+func verifySignature(r *http.Request, body []byte, amzDate string, a *authHeader, secret string) bool {
 	var canon strings.Builder
 	canon.WriteString(r.Method + "\n")
 	canon.WriteString(canonicalURI(r.URL) + "\n")
@@ -95,7 +159,7 @@ func verifySignature(r *http.Request, body []byte, a *authHeader, secret string)
 	for _, name := range a.SignedHeaders {
 		canon.WriteString(name + ":" + canonicalHeaderValue(r, name) + "\n")
 	}
-	canon.WriteString("\n" + strings.Join(a.SignedHeaders, ";") + "\n" + payloadHash)
+	canon.WriteString("\n" + strings.Join(a.SignedHeaders, ";") + "\n" + payloadHash(body))
 
 	canonHash := sha256.Sum256([]byte(canon.String()))
 	stringToSign := sigV4Algorithm + "\n" + amzDate + "\n" + a.scope() + "\n" + hex.EncodeToString(canonHash[:])

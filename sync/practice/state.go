@@ -283,38 +283,46 @@ func loadState(path string) (*state, error) {
 	return &st, nil
 }
 
-// saveState writes the state file atomically: a temporary file in the same
-// folder, fsync, rename, so a crash leaves either the old or the new state.
-// The file holds the practice account's seeds and keys: 0600.
+// saveState writes the state file with writeSecretFile: a crash leaves
+// either the old or the new state.
 func saveState(path string, st *state) error {
 	b, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return fmt.Errorf("practice: encoding state: %w", err)
 	}
+	if err := writeSecretFile(path, append(b, '\n')); err != nil {
+		return fmt.Errorf("practice: saving state: %w", err)
+	}
+	return nil
+}
+
+// writeSecretFile writes a file of practice secrets atomically: a 0600
+// temporary file in the same folder, fsync, rename.
+func writeSecretFile(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("practice: saving state: %w", err)
+		return err
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp) // a no-op after the rename
 	if err := f.Chmod(0o600); err != nil {
 		f.Close()
-		return fmt.Errorf("practice: saving state: %w", err)
+		return err
 	}
-	if _, err := f.Write(append(b, '\n')); err != nil {
+	if _, err := f.Write(data); err != nil {
 		f.Close()
-		return fmt.Errorf("practice: saving state: %w", err)
+		return err
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return fmt.Errorf("practice: saving state: %w", err)
+		return err
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("practice: saving state: %w", err)
+		return err
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("practice: saving state: %w", err)
+		return err
 	}
 	if d, err := os.Open(dir); err == nil {
 		d.Sync() // make the rename durable; not all file systems support it
