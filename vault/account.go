@@ -168,7 +168,7 @@ func ParseAlgorithm(s string) (Algorithm, error) {
 	case "SHA512":
 		return SHA512, nil
 	}
-	return "", fieldErr(ErrInvalidAccount, "algorithm", "%q is not supported (use SHA1, SHA256 or SHA512)", s)
+	return "", fieldErr(ErrInvalidAccount, "algorithm", "%s is not supported (use SHA1, SHA256 or SHA512)", QuoteShort(s))
 }
 
 // ParseKind accepts totp, hotp and steam in any case.
@@ -177,7 +177,7 @@ func ParseKind(s string) (Kind, error) {
 	case KindTOTP, KindHOTP, KindSteam:
 		return k, nil
 	}
-	return "", fieldErr(ErrInvalidAccount, "type", "%q is not a supported type (use totp, hotp or steam)", s)
+	return "", fieldErr(ErrInvalidAccount, "type", "%s is not a supported type (use totp, hotp or steam)", QuoteShort(s))
 }
 
 // NewAccount fills defaults, normalises the secret and validates the result.
@@ -208,8 +208,11 @@ func NewAccount(a Account) (*Account, error) {
 		return nil, err
 	}
 	a.Secret = secret
-	a.Issuer = strings.TrimSpace(a.Issuer)
-	a.Name = strings.TrimSpace(a.Name)
+	// Control characters are removed here, the one door every new account
+	// passes (URIs, QR codes, imports, flags), so none reaches a terminal.
+	a.Issuer = CleanLabel(a.Issuer)
+	a.Name = CleanLabel(a.Name)
+	a.Note = CleanNote(a.Note)
 	a.Tags = NormalizeTags(a.Tags)
 	if err := a.Validate(); err != nil {
 		return nil, err
@@ -232,12 +235,12 @@ func (a *Account) Validate() error {
 	switch a.Kind {
 	case KindTOTP, KindHOTP, KindSteam:
 	default:
-		return fieldErr(ErrInvalidAccount, "type", "%q is not a supported type (use totp, hotp or steam)", a.Kind)
+		return fieldErr(ErrInvalidAccount, "type", "%s is not a supported type (use totp, hotp or steam)", QuoteShort(string(a.Kind)))
 	}
 	switch a.Algorithm {
 	case SHA1, SHA256, SHA512:
 	default:
-		return fieldErr(ErrInvalidAccount, "algorithm", "%q is not supported (use SHA1, SHA256 or SHA512)", a.Algorithm)
+		return fieldErr(ErrInvalidAccount, "algorithm", "%s is not supported (use SHA1, SHA256 or SHA512)", QuoteShort(string(a.Algorithm)))
 	}
 	if a.Kind == KindSteam && a.Digits != SteamDigits {
 		return fieldErr(ErrInvalidAccount, "digits", "must be %d: Steam codes always have %d characters", SteamDigits, SteamDigits)
@@ -289,13 +292,13 @@ func (a *Account) Clone() *Account {
 	return &c
 }
 
-// NormalizeTags trims tags and drops empty and repeated ones, keeping their
-// order. Accounts made by NewAccount already have normalized tags; importers
+// NormalizeTags cleans tags (CleanLabel) and drops empty and repeated
+// ones, keeping their order. Accounts made by NewAccount already have normalized tags; importers
 // that set tags afterwards call it themselves.
 func NormalizeTags(tags []string) []string {
 	var out []string
 	for _, t := range tags {
-		t = strings.TrimSpace(t)
+		t = CleanLabel(t)
 		if t != "" && !slices.Contains(out, t) {
 			out = append(out, t)
 		}

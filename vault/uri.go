@@ -211,7 +211,7 @@ func describeURLError(err error) string {
 // described, never shown.
 func quoteHarmless(s string) string {
 	if len(s) <= 8 {
-		return fmt.Sprintf("%q", s)
+		return QuoteShort(s)
 	}
 	return fmt.Sprintf("the given value (%d characters)", len(s))
 }
