@@ -419,7 +419,13 @@ func decodeVault(data []byte, id age.Identity) (*contents, error) {
 			// a backup, so both are ErrCorrupt.
 			return nil, fmt.Errorf("%w: the vault key does not open this vault (its header is damaged, or the file was replaced by another vault)", ErrCorrupt)
 		}
-		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+		// age's messages quote the line they stopped at, and a plain file
+		// given as the vault by mistake may be full of secrets: say what
+		// is wrong, never repeat its bytes.
+		if !bytes.HasPrefix(data, []byte("age-encryption.org/")) {
+			return nil, fmt.Errorf("%w: this is not an encrypted vault file (it does not begin as age files do; check the path)", ErrCorrupt)
+		}
+		return nil, fmt.Errorf("%w: its encrypted header is damaged", ErrCorrupt)
 	}
 	plain, err := io.ReadAll(io.LimitReader(r, maxVaultSize))
 	if err != nil {

@@ -1,9 +1,12 @@
 package vault
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"filippo.io/age"
 )
 
 // hostile holds every kind of rune the sanitisers exist for.
@@ -154,4 +157,28 @@ func FuzzCleanText(f *testing.F) {
 			t.Fatalf("QuoteShort(%q) is %d runes long", s, n)
 		}
 	})
+}
+
+// A plain file given as the vault, or a search term with escapes, must
+// not come back word for word in an error.
+func TestErrorsNeverEchoContent(t *testing.T) {
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := "JBSWY3DPEHPK3PXP is my GitHub secret\n"
+	for _, data := range []string{plain, "age-encryption.org/v1\n-> " + plain} {
+		_, err := decodeVault([]byte(data), id)
+		if !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("decodeVault(%q) = %v, want ErrCorrupt", data, err)
+		}
+		if strings.Contains(err.Error(), "JBSWY3DP") || strings.Contains(err.Error(), "GitHub") {
+			t.Errorf("error repeats the file: %v", err)
+		}
+	}
+	v := NewMemory()
+	_, err = v.Find("\x1b[2J\u202eno such thing")
+	if !errors.Is(err, ErrNoSuchAccount) || HasUnsafeText(err.Error()) {
+		t.Errorf("Find error = %q", err)
+	}
 }

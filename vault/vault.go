@@ -200,7 +200,7 @@ func (v *Vault) Find(query string) (*Account, error) {
 		SortAccounts(found)
 		return nil, &AmbiguousError{Query: query, Matches: distinctLabels(found)}
 	}
-	return nil, fmt.Errorf("%w matching %q", ErrNoSuchAccount, query)
+	return nil, fmt.Errorf("%w matching %s", ErrNoSuchAccount, QuoteShort(query))
 }
 
 // Search returns copies of the accounts whose issuer, name, tags or note
