@@ -91,7 +91,7 @@ func readBitwarden(c *collector, data []byte) error {
 				c.skip(label, reason(err))
 				continue
 			}
-			c.keep(a)
+			c.keep(pos, a, linkLabel(totp))
 		case strings.HasPrefix(lower, "otpauth-migration:"):
 			c.skip(label, "holds a Google Authenticator export link; import that link on its own")
 		default:

@@ -31,10 +31,18 @@ func checkAccounts(t *testing.T, res *Result) {
 		if err := a.Validate(); err != nil {
 			t.Fatalf("imported an invalid account %s: %v", a.Label(), err)
 		}
+		// Whatever another app wrote, nothing imported can drive a terminal.
+		if vault.HasUnsafeText(a.Issuer) || vault.HasUnsafeText(a.Name) || vault.HasUnsafeText(strings.Join(a.Tags, "")) ||
+			vault.HasUnsafeText(strings.NewReplacer("\n", "", "\t", "").Replace(a.Note)) {
+			t.Fatalf("imported an unsafe rune: %q %q %q %q", a.Issuer, a.Name, a.Tags, a.Note)
+		}
 	}
-	for _, p := range res.Skipped {
+	for _, p := range append(res.Skipped, res.Cleaned...) {
 		if p.Entry == "" || p.Reason == "" {
 			t.Fatalf("problem without entry or reason: %#v", p)
+		}
+		if vault.HasUnsafeText(p.Entry) {
+			t.Fatalf("problem names an entry with an unsafe rune: %q", p.Entry)
 		}
 	}
 }

@@ -46,6 +46,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/sparekey/sparekey/vault"
@@ -186,6 +187,11 @@ type Result struct {
 	Encrypted bool
 	Accounts  []*vault.Account
 	Skipped   []Problem
+	// Cleaned lists imported entries whose issuer, name, tags or note held
+	// control characters or bidi overrides, which were removed (see
+	// vault.CleanLabel). The account is in Accounts; this is the note a
+	// preview shows so the change is not silent.
+	Cleaned []Problem
 	// Batches lists the Google Authenticator batch parts read.
 	Batches []BatchPart
 	// MissingBatchParts lists, per batch, the parts not read. Combine
@@ -212,6 +218,7 @@ func Combine(results ...*Result) *Result {
 		out.Encrypted = out.Encrypted || r.Encrypted
 		out.Accounts = append(out.Accounts, r.Accounts...)
 		out.Skipped = append(out.Skipped, r.Skipped...)
+		out.Cleaned = append(out.Cleaned, r.Cleaned...)
 		out.Batches = append(out.Batches, r.Batches...)
 	}
 	out.Source = strings.Join(names, ", ")
@@ -330,26 +337,59 @@ type collector struct {
 }
 
 // add validates in (filling defaults) and keeps it, or records why not.
+// NewAccount removes control characters from the text fields; add notes
+// when it did.
 func (c *collector) add(entry string, in vault.Account) *vault.Account {
+	dirty := hasUnsafeFields(&in)
 	a, err := vault.NewAccount(in)
 	if err != nil {
 		c.skip(entryLabel(entry, in.Issuer, in.Name), reason(err))
 		return nil
 	}
 	c.res.Accounts = append(c.res.Accounts, a)
+	if dirty {
+		c.noteCleaned(entry, a)
+	}
 	return a
 }
 
-func (c *collector) keep(a *vault.Account) { c.res.Accounts = append(c.res.Accounts, a) }
+// keep takes an account built elsewhere (a parsed link whose fields the
+// importer then filled in), cleaning its text. raw is the text it came
+// from, checked for what the link parser already removed.
+func (c *collector) keep(entry string, a *vault.Account, raw ...string) {
+	dirty := a.CleanText()
+	for _, r := range raw {
+		dirty = dirty || vault.HasUnsafeText(r)
+	}
+	c.res.Accounts = append(c.res.Accounts, a)
+	if dirty {
+		c.noteCleaned(entry, a)
+	}
+}
+
+func (c *collector) noteCleaned(entry string, a *vault.Account) {
+	c.res.Cleaned = append(c.res.Cleaned, Problem{Source: c.res.Source, Entry: entryLabel(entry, a.Issuer, a.Name),
+		Reason: "control characters or text-direction marks were removed from its name or note"})
+}
 
 func (c *collector) skip(entry, why string) {
 	c.res.Skipped = append(c.res.Skipped, Problem{Source: c.res.Source, Entry: entry, Reason: why})
 }
 
+// hasUnsafeFields reports whether NewAccount will remove anything from
+// in's text, by cleaning a copy the same way.
+func hasUnsafeFields(in *vault.Account) bool {
+	c := *in
+	c.Tags = slices.Clone(in.Tags)
+	return c.CleanText()
+}
+
 // entryLabel names an entry for a Problem: its position plus whatever
-// label it has (labels are not secret; secrets never reach here).
+// label it has (labels are not secret; secrets never reach here). The
+// label is cleaned: an entry refused for its content may still hold
+// control characters, and Problems are printed.
 func entryLabel(pos, issuer, name string) string {
-	issuer, name = strings.TrimSpace(issuer), strings.TrimSpace(name)
+	issuer, name = vault.CleanLabel(issuer), vault.CleanLabel(name)
 	var label string
 	switch {
 	case issuer != "" && name != "":

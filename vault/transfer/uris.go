@@ -64,7 +64,7 @@ func readOTPAuthURI(c *collector, pos, line string) {
 		a.Note = strings.TrimSpace(d.Note)
 		a.Favorite = d.Pinned
 	}
-	c.keep(a)
+	c.keep(pos, a, linkLabel(line))
 }
 
 // uriLabel digs the label out of a link that failed to parse, so the
@@ -79,6 +79,18 @@ func uriLabel(line string) string {
 		return ""
 	}
 	return label
+}
+
+// linkLabel is the label and issuer of a link as written, before the
+// parser cleaned them, for telling whether it removed anything.
+func linkLabel(line string) string {
+	issuer := ""
+	if u, err := url.Parse(line); err == nil {
+		if q, err := url.ParseQuery(u.RawQuery); err == nil {
+			issuer = q.Get("issuer")
+		}
+	}
+	return uriLabel(line) + " " + issuer
 }
 
 // enteCodeDisplay is the JSON Ente Auth puts in the codeDisplay parameter.
