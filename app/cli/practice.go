@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sparekey/sparekey/app"
 	"github.com/sparekey/sparekey/sync/practice"
 )
 
@@ -21,6 +23,7 @@ const defaultPracticeAddr = "127.0.0.1:8045"
 // newPracticeCommand is `sparekey practice`: run the practice account as a
 // server and drive its scenario controls. None of it opens the vault.
 func newPracticeCommand(e *Env) *cobra.Command {
+	admin := &practice.AdminClient{}
 	cmd := &cobra.Command{
 		Use:   "practice",
 		Short: "Run the practice AWS account and stage drills (drift, faults, lost phone)",
@@ -30,13 +33,20 @@ and nothing reaches AWS. Its credentials and seeds are practice values only.
 
 'serve' runs it; the other commands stage drills on a running server through
 its admin endpoint (--endpoint, default $SPAREKEY_PRACTICE_ENDPOINT or
-http://` + defaultPracticeAddr + `).`,
+http://` + defaultPracticeAddr + `). The admin endpoint wants the token 'serve'
+made: it is kept for you in a file only you can read, or taken from
+$SPAREKEY_PRACTICE_TOKEN.`,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if cmd.Name() == "serve" {
+				return nil
+			}
+			return e.findPracticeToken(admin)
+		},
 	}
 	endpoint := os.Getenv("SPAREKEY_PRACTICE_ENDPOINT")
 	if endpoint == "" {
 		endpoint = "http://" + defaultPracticeAddr
 	}
-	admin := &practice.AdminClient{}
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&admin.Endpoint, "endpoint", endpoint, "URL of a running practice server (drill commands)")
 
@@ -72,6 +82,10 @@ the account (practice seeds and keys included) is kept in that file, 0600.`,
 			if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 				return usagef("--addr %s is not a loopback address; the practice account serves this machine only (use 127.0.0.1:PORT)", addr)
 			}
+			dataDir, err := e.practiceDataDir()
+			if err != nil {
+				return err
+			}
 			srv, err := practice.New(practice.Options{StatePath: state, AccountID: accountID})
 			if err != nil {
 				return err
@@ -81,16 +95,28 @@ the account (practice seeds and keys included) is kept in that file, 0600.`,
 			if err != nil {
 				return err
 			}
+			access := practice.AdminAccess{Endpoint: url, Token: srv.AdminToken()}
+			accessPath, err := practice.AdminAccessPath(dataDir, url)
+			if err != nil {
+				return err
+			}
+			if err := practice.WriteAdminAccess(accessPath, access); err != nil {
+				return err
+			}
+			defer practice.RemoveAdminAccess(accessPath, access.Token)
 			info := srv.Info()
 			if e.JSON {
 				if err := e.printJSON(struct {
-					Endpoint string `json:"endpoint"`
+					Endpoint   string `json:"endpoint"`
+					AdminToken string `json:"admin_token"`
 					practice.Info
-				}{url, info}); err != nil {
+				}{url, access.Token, info}); err != nil {
 					return err
 				}
 			} else {
 				printPracticeExports(e, url, info)
+				fmt.Fprintf(e.Out, "export SPAREKEY_PRACTICE_TOKEN=%s\n", access.Token)
+				fmt.Fprintf(e.Out, "# The admin token is also in %s (only you can read it) for 'sparekey practice' drills.\n", accessPath)
 				fmt.Fprintln(e.Err, "Practice account running; press Ctrl-C to stop.")
 			}
 			<-cmd.Context().Done()
@@ -101,6 +127,59 @@ the account (practice seeds and keys included) is kept in that file, 0600.`,
 	cmd.Flags().StringVar(&state, "state", "", "keep the practice account in this JSON file (default: memory only)")
 	cmd.Flags().StringVar(&accountID, "account-id", "", "12-digit account id (default "+practice.DefaultAccountID+")")
 	return cmd
+}
+
+// practiceTokenEnv, when set, is the admin token to use instead of the
+// access file: for a server another user or another SPAREKEY_HOME runs.
+const practiceTokenEnv = "SPAREKEY_PRACTICE_TOKEN"
+
+// practiceDataDir is where `serve` keeps the access files: the data folder,
+// whose vault none of the practice commands opens.
+func (e *Env) practiceDataDir() (string, error) {
+	if e.appOpts != nil && e.appOpts.Paths.Data != "" {
+		return e.appOpts.Paths.Data, nil
+	}
+	p, err := app.DefaultPaths()
+	if err != nil {
+		return "", err
+	}
+	return p.Data, nil
+}
+
+// findPracticeToken gives admin the token of the server at its endpoint:
+// $SPAREKEY_PRACTICE_TOKEN, else the access file `serve` wrote.
+func (e *Env) findPracticeToken(admin *practice.AdminClient) error {
+	if tok := os.Getenv(practiceTokenEnv); tok != "" {
+		admin.Token = tok
+		return nil
+	}
+	dir, err := e.practiceDataDir()
+	if err != nil {
+		return err
+	}
+	path, err := practice.AdminAccessPath(dir, admin.Endpoint)
+	if err != nil {
+		return usagef("--endpoint: %v", err)
+	}
+	access, err := practice.ReadAdminAccess(path)
+	switch {
+	case errors.Is(err, practice.ErrNoAdminAccess):
+		return fmt.Errorf("%w (%s)\nStart one with 'sparekey practice serve', or set %s to the token the server printed.", err, admin.Endpoint, practiceTokenEnv)
+	case errors.Is(err, practice.ErrBadAdminAccess):
+		return fmt.Errorf("%w\nRestart 'sparekey practice serve' to write it again, or set %s to the token the server printed.", err, practiceTokenEnv)
+	case err != nil:
+		return err
+	}
+	admin.Token = access.Token
+	return nil
+}
+
+// explainPracticeAdmin adds the remedy to an admin endpoint error.
+func explainPracticeAdmin(err error) error {
+	if errors.Is(err, practice.ErrAdminToken) {
+		return fmt.Errorf("%w\nThe server there is not the one that wrote your access file (it was restarted, or is someone else's): set %s to the token its 'sparekey practice serve' printed.", err, practiceTokenEnv)
+	}
+	return err
 }
 
 // printPracticeExports prints the endpoint and credentials as lines a shell
@@ -132,7 +211,7 @@ func newPracticeInfo(e *Env, admin *practice.AdminClient) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			info, err := admin.Info(e.Context())
 			if err != nil {
-				return err
+				return explainPracticeAdmin(err)
 			}
 			if e.JSON {
 				return e.printJSON(info)
@@ -158,7 +237,7 @@ resynced ('sparekey aws resync'). 'drift SERIAL 0' puts it back.`,
 				return usagef("STEPS %q is not a whole number of 30-second steps", args[1])
 			}
 			if err := admin.SetDrift(e.Context(), args[0], steps); err != nil {
-				return err
+				return explainPracticeAdmin(err)
 			}
 			return practiceDone(e, fmt.Sprintf("%s now drifts %+d steps (%+d s).", args[0], steps, steps*30))
 		},
@@ -187,7 +266,7 @@ func newPracticeFault(e *Env, admin *practice.AdminClient) *cobra.Command {
 				return usagef("--count must be 0 or more")
 			}
 			if err := admin.InjectFault(e.Context(), op, f, count); err != nil {
-				return err
+				return explainPracticeAdmin(err)
 			}
 			if count == 0 {
 				return practiceDone(e, fmt.Sprintf("No more faults on %s.", op))
@@ -215,7 +294,7 @@ users keep working. Presets:
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := admin.Reset(e.Context(), practice.Preset(preset)); err != nil {
-				return err
+				return explainPracticeAdmin(err)
 			}
 			return practiceDone(e, fmt.Sprintf("Practice account reset to %s.", preset))
 		},
@@ -231,7 +310,7 @@ func newPracticeLose(e *Env, admin *practice.AdminClient) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := admin.LoseDevice(e.Context(), args[0]); err != nil {
-				return err
+				return explainPracticeAdmin(err)
 			}
 			return practiceDone(e, fmt.Sprintf("%s is lost: AWS keeps it, its seed is no longer available.", args[0]))
 		},
@@ -246,7 +325,7 @@ func newPracticeRootDevice(e *Env, admin *practice.AdminClient) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			serial, err := admin.EnableRootDevice(e.Context(), args[0])
 			if err != nil {
-				return err
+				return explainPracticeAdmin(err)
 			}
 			if e.JSON {
 				return e.printJSON(map[string]string{"serial": serial})
@@ -269,7 +348,7 @@ marked lost ('practice lose') has no seed to give.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			info, err := admin.Info(e.Context())
 			if err != nil {
-				return err
+				return explainPracticeAdmin(err)
 			}
 			serial := info.AliceDevice
 			if len(args) == 1 {
@@ -277,7 +356,7 @@ marked lost ('practice lose') has no seed to give.`,
 			}
 			seed, err := admin.Seed(e.Context(), serial)
 			if err != nil {
-				return err
+				return explainPracticeAdmin(err)
 			}
 			name := serial[strings.LastIndex(serial, "/")+1:]
 			uri := practice.EnrollmentURI(name, info.AccountID, seed)

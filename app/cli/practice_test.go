@@ -3,10 +3,12 @@ package cli
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sparekey/sparekey/app"
 	"github.com/sparekey/sparekey/app/testenv"
 	"github.com/sparekey/sparekey/sync/practice"
 )
@@ -14,6 +16,9 @@ import (
 type lockedBuffer = testenv.Buffer
 
 func TestPracticeServeAndDrills(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("SPAREKEY_HOME", home)
+	t.Setenv("SPAREKEY_PRACTICE_TOKEN", "")
 	addr := testenv.FreeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errOut lockedBuffer
@@ -23,18 +28,29 @@ func TestPracticeServeAndDrills(t *testing.T) {
 		done <- Run(&Env{In: strings.NewReader(""), Out: &out, Err: &errOut, ctx: ctx}, []string{"practice", "serve", "--addr", addr})
 	}()
 	endpoint := "http://" + addr
+	accessPath, err := practice.AdminAccessPath(app.PathsUnder(home).Data, endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
 	admin := &practice.AdminClient{Endpoint: endpoint}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if _, err := admin.Info(context.Background()); err == nil {
-			break
+		if access, err := practice.ReadAdminAccess(accessPath); err == nil {
+			admin.Token = access.Token
+			if _, err := admin.Info(context.Background()); err == nil {
+				break
+			}
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("practice serve did not come up: %s", errOut.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	for _, want := range []string{"export AWS_ENDPOINT_URL=" + endpoint, "export AWS_ACCESS_KEY_ID=AKIA", "export AWS_SECRET_ACCESS_KEY=", "#   root   AKIA"} {
+	if st, err := os.Stat(accessPath); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("access file %s: %v, %v; want mode 0600", accessPath, st.Mode(), err)
+	}
+	for _, want := range []string{"export AWS_ENDPOINT_URL=" + endpoint, "export AWS_ACCESS_KEY_ID=AKIA", "export AWS_SECRET_ACCESS_KEY=", "#   root   AKIA",
+		"export SPAREKEY_PRACTICE_TOKEN=" + admin.Token + "\n"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("serve output lacks %q:\n%s", want, out.String())
 		}
@@ -91,6 +107,19 @@ func TestPracticeServeAndDrills(t *testing.T) {
 		t.Errorf("serve on a public address: exit %d, want 2", code)
 	}
 
+	// Without the right token the drill commands say where to get it.
+	t.Setenv("SPAREKEY_PRACTICE_TOKEN", "not-the-token")
+	if _, e, code := run("reset"); code != 1 || !strings.Contains(e, "refused the admin token") || !strings.Contains(e, "SPAREKEY_PRACTICE_TOKEN") {
+		t.Errorf("reset with a wrong token: exit %d, %s", code, e)
+	}
+	t.Setenv("SPAREKEY_PRACTICE_TOKEN", admin.Token)
+	ok("drift", serial, "0") // the printed token works from another SPAREKEY_HOME's shell
+	t.Setenv("SPAREKEY_PRACTICE_TOKEN", "")
+	other := "http://" + testenv.FreeAddr(t)
+	if _, e, code := runFreshPractice("practice", "--endpoint", other, "info"); code != 1 || !strings.Contains(e, "sparekey practice serve") {
+		t.Errorf("info where no server of ours runs: exit %d, %s", code, e)
+	}
+
 	cancel()
 	select {
 	case code := <-done:
@@ -102,6 +131,9 @@ func TestPracticeServeAndDrills(t *testing.T) {
 	}
 	if _, _, code := run("info"); code != 1 {
 		t.Error("drill command against a stopped server succeeded")
+	}
+	if _, err := os.Stat(accessPath); !os.IsNotExist(err) {
+		t.Errorf("serve left its access file behind: %v", err)
 	}
 }
 
