@@ -136,6 +136,9 @@ func DetectMode(path string) (Mode, error) {
 	if _, err := os.Stat(KeyFilePath(path)); err == nil {
 		return ModePassphrase, nil
 	}
+	if m, ok := readModeMarker(path); ok {
+		return m, nil // passphrase here means the key file is lost
+	}
 	return ModeKeyring, nil
 }
 
@@ -173,6 +176,7 @@ func Create(path string, mode Mode, opts Options) (*Vault, error) {
 		st.forgetKey(opts)
 		return nil, err
 	}
+	_ = writeModeMarker(path, mode) // without it, only a lost key file goes unexplained
 	return v, nil
 }
 
@@ -247,6 +251,7 @@ func (v *Vault) SetMode(mode Mode, opts Options) error {
 		return err
 	}
 	v.store.mode = mode
+	_ = writeModeMarker(v.store.path, mode)
 	if old == ModeKeyring && mode == ModePassphrase {
 		_ = opts.keyring().Delete(keyringName(v.store.path))
 	}
@@ -326,6 +331,9 @@ func loadKey(path string, mode Mode, opts Options) (*age.X25519Identity, error) 
 		}
 		text = s
 	case ModePassphrase:
+		if _, err := os.Stat(KeyFilePath(path)); errors.Is(err, fs.ErrNotExist) {
+			return nil, keyFileMissing(path) // before asking for a passphrase that cannot help
+		}
 		if opts.Passphrase == nil {
 			return nil, ErrNoPassphrase
 		}
@@ -358,6 +366,7 @@ func loadKey(path string, mode Mode, opts Options) (*age.X25519Identity, error) 
 			return nil, fmt.Errorf("%w: the key file is damaged", ErrCorrupt)
 		}
 		text = string(plain)
+		ensureModeMarker(path, ModePassphrase) // a vault older than markers gets one
 	}
 	id, err := age.ParseX25519Identity(strings.TrimSpace(text))
 	if err != nil {
