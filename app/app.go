@@ -201,7 +201,7 @@ func (a *App) Unlock(ctx context.Context, pass func() ([]byte, error)) error {
 		return vault.Open(a.paths.Vault, a.vaultOptions(pass))
 	})
 	if err != nil {
-		return err
+		return withPreviousHint(a.paths.Vault, err)
 	}
 	a.setVault(v)
 	return nil
@@ -327,6 +327,8 @@ func explainCore(err error) string {
 		return "This vault is locked with a passphrase. Enter it, or for scripts give --passphrase-file or --passphrase-command."
 	case errors.Is(err, vault.ErrKeyringTimeout):
 		return "The system keyring did not answer in time; it may be waiting for you to unlock it in another window. Unlock it and try again, or switch this vault to a passphrase."
+	case errors.Is(err, vault.ErrKeyFileMissing):
+		return "This vault is protected by a passphrase, but its key file " + strings.TrimPrefix(err.Error(), vault.ErrKeyFileMissing.Error()+": ") + " is missing, so no passphrase can open it. Copy it back to that path from the automatic-backup folder, where it is kept as " + backup.KeyFileName + ", or restore the accounts from a backup. Nothing was changed."
 	case errors.Is(err, vault.ErrKeyNotInKeyring):
 		return "The system keyring has no key for this vault. If the vault was moved or copied from another computer, import its key (sparekey key import) or restore from a backup."
 	case errors.Is(err, vault.ErrKeyringUnavailable):
@@ -335,7 +337,7 @@ func explainCore(err error) string {
 		return newer.Error() + "."
 	case errors.Is(err, vault.ErrCorrupt):
 		detail := strings.Replace(err.Error(), vault.ErrCorrupt.Error()+": ", "", 1) // said once, not twice
-		return "The vault file is damaged or incomplete (" + detail + "). Nothing was changed. The previous version is kept beside it as vault.age.prev, and your backups can restore it."
+		return "The vault file is damaged or incomplete (" + detail + "). Nothing was changed." + previousAdvice(err)
 	case errors.Is(err, vault.ErrVaultNotFound):
 		return "There is no vault here yet. Run 'sparekey init' or open the app to create one."
 	case errors.As(err, &se):
