@@ -366,3 +366,49 @@ func mustToken(t *testing.T) string {
 	}
 	return tok
 }
+
+// TestSlowClientsAreCutOff: a client that starts a request and never
+// finishes it does not hold its connection forever.
+func TestSlowClientsAreCutOff(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		partial string
+	}{
+		{"header never finished", "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Date: 2"},
+		{"body never finished", "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nAction=Create"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv, err := New(Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv.readHeaderTimeout, srv.readTimeout = 50*time.Millisecond, 50*time.Millisecond
+			endpoint, err := srv.Start("127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { srv.Close() })
+			before := stateJSON(t, srv)
+			conn, err := net.Dial("tcp", strings.TrimPrefix(endpoint, "http://"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			if _, err := io.WriteString(conn, tt.partial); err != nil {
+				t.Fatal(err)
+			}
+			// Not a timing assertion: this only keeps a broken server from
+			// hanging the test run.
+			conn.SetReadDeadline(time.Now().Add(time.Minute))
+			if _, err := io.ReadAll(conn); err != nil {
+				t.Fatalf("the server kept the connection of a client that never finished its request: %v", err)
+			}
+			if after := stateJSON(t, srv); after != before {
+				t.Errorf("the account changed:\nbefore %s\nafter  %s", before, after)
+			}
+		})
+	}
+}

@@ -21,6 +21,9 @@ type Server struct {
 	// adminToken guards the admin endpoint; it is made afresh at every
 	// start and never stored with the account.
 	adminToken string
+	// readHeaderTimeout and readTimeout bound how long a client may take
+	// to send its request: one that trickles it holds a connection.
+	readHeaderTimeout, readTimeout time.Duration
 
 	mu     sync.Mutex
 	st     *state
@@ -53,6 +56,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{opts: opts, now: opts.Now, wallClock: time.Now, adminToken: token,
+		readHeaderTimeout: 10 * time.Second, readTimeout: 30 * time.Second,
 		faults: map[string]*faultPlan{}, done: make(chan struct{})}
 	if s.now == nil {
 		s.now = time.Now
@@ -100,11 +104,9 @@ func (s *Server) Start(addr string) (endpoint string, err error) {
 		return "", fmt.Errorf("practice: listening on %s: %w", addr, err)
 	}
 	srv := &http.Server{
-		Handler: s.Handler(),
-		// A client that trickles its request holds a connection; these
-		// bound how long, and how much header it may send.
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: s.readHeaderTimeout,
+		ReadTimeout:       s.readTimeout,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
