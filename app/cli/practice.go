@@ -115,7 +115,7 @@ the account (practice seeds and keys included) is kept in that file, 0600.`,
 				}
 			} else {
 				printPracticeExports(e, url, info)
-				fmt.Fprintf(e.Out, "export SPAREKEY_PRACTICE_TOKEN=%s\n", access.Token)
+				fmt.Fprintf(e.Out, "export %s=%s\n", practiceTokenEnv, access.Token)
 				fmt.Fprintf(e.Out, "# The admin token is also in %s (only you can read it) for 'sparekey practice' drills.\n", accessPath)
 				fmt.Fprintln(e.Err, "Practice account running; press Ctrl-C to stop.")
 			}
@@ -214,9 +214,14 @@ func newPracticeInfo(e *Env, admin *practice.AdminClient) *cobra.Command {
 				return explainPracticeAdmin(err)
 			}
 			if e.JSON {
-				return e.printJSON(info)
+				return e.printJSON(struct {
+					AdminToken string `json:"admin_token"`
+					practice.Info
+				}{admin.Token, info})
 			}
 			printPracticeExports(e, admin.Endpoint, info)
+			// Another shell (or user) can eval this to run the drills.
+			fmt.Fprintf(e.Out, "export %s=%s\n", practiceTokenEnv, admin.Token)
 			return nil
 		},
 	}

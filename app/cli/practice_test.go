@@ -88,6 +88,9 @@ func TestPracticeServeAndDrills(t *testing.T) {
 	if o := ok("info", "--json"); !strings.Contains(o, `"account_id": "123456789012"`) {
 		t.Errorf("info --json = %s", o)
 	}
+	if o := ok("info"); !strings.Contains(o, "export SPAREKEY_PRACTICE_TOKEN="+admin.Token+"\n") {
+		t.Errorf("info does not give the token to another shell:\n%s", o)
+	}
 
 	for _, bad := range [][]string{
 		{"drift", serial, "many"},
