@@ -129,21 +129,24 @@ type ScoreItem struct {
 
 // AuditReport is the readiness of one account.
 type AuditReport struct {
-	Account          string        `json:"account"`
-	Connection       string        `json:"connection"`
-	Generated        time.Time     `json:"generated"`
-	Users            []UserFinding `json:"users"`
-	RootMFA          bool          `json:"root_mfa"`
-	WithoutMFA       []string      `json:"users_without_mfa"`
-	SingleDevice     []string      `json:"users_with_single_device"`
-	Orphans          []Device      `json:"orphans"`
-	HeldDevices      int           `json:"held_devices"`
-	StaleSeeds       []StaleSeed   `json:"stale_seeds"`
-	LastBackup       time.Time     `json:"last_backup,omitzero"`
-	Score            int           `json:"score"`
-	Deductions       []ScoreItem   `json:"deductions"`
-	Warnings         []string      `json:"warnings,omitempty"`
-	DevicesInAccount int           `json:"mfa_devices_in_account"`
+	Account      string        `json:"account"`
+	Connection   string        `json:"connection"`
+	Generated    time.Time     `json:"generated"`
+	Users        []UserFinding `json:"users"`
+	RootMFA      bool          `json:"root_mfa"`
+	WithoutMFA   []string      `json:"users_without_mfa"`
+	SingleDevice []string      `json:"users_with_single_device"`
+	Orphans      []Device      `json:"orphans"`
+	HeldDevices  int           `json:"held_devices"`
+	// HeldUnknown: the audit ran without a vault, so HeldDevices and
+	// StaleSeeds say nothing.
+	HeldUnknown      bool        `json:"held_unknown,omitempty"`
+	StaleSeeds       []StaleSeed `json:"stale_seeds"`
+	LastBackup       time.Time   `json:"last_backup,omitzero"`
+	Score            int         `json:"score"`
+	Deductions       []ScoreItem `json:"deductions"`
+	Warnings         []string    `json:"warnings,omitempty"`
+	DevicesInAccount int         `json:"mfa_devices_in_account"`
 }
 
 // Audit examines the account: credential report, every user's devices (at
@@ -198,6 +201,7 @@ func (c *Client) Audit(ctx context.Context, opts AuditOptions) (*AuditReport, er
 		return nil, err
 	}
 	held := HeldSeeds(opts.Vault)
+	rep.HeldUnknown = opts.Vault == nil
 	for i, name := range names {
 		f := UserFinding{UserName: name, Devices: len(perUser[i])}
 		for _, d := range perUser[i] {
@@ -310,6 +314,15 @@ func Score(r *AuditReport) (int, []ScoreItem) {
 }
 
 // WriteMarkdown renders the report for people.
+// HeldSummary is the report's line on held seeds, shared by every place
+// that shows a report.
+func (r *AuditReport) HeldSummary() string {
+	if r.HeldUnknown {
+		return "Seeds held by Sparekey: unknown (no vault was open)"
+	}
+	return fmt.Sprintf("Seeds held by Sparekey: %d; not in any backup: %d", r.HeldDevices, len(r.StaleSeeds))
+}
+
 func (r *AuditReport) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# MFA readiness of AWS account %s\n\n", r.Account)
@@ -325,7 +338,7 @@ func (r *AuditReport) WriteMarkdown(w io.Writer) error {
 	fmt.Fprintf(&b, "- Root user MFA: %s\n", yesNo(r.RootMFA))
 	fmt.Fprintf(&b, "- IAM users: %d; without MFA: %d; with a single device: %d\n", len(r.Users), len(r.WithoutMFA), len(r.SingleDevice))
 	fmt.Fprintf(&b, "- Unassigned virtual devices: %d\n", len(r.Orphans))
-	fmt.Fprintf(&b, "- Seeds held by Sparekey: %d; not in any backup: %d\n\n", r.HeldDevices, len(r.StaleSeeds))
+	fmt.Fprintf(&b, "- %s\n\n", r.HeldSummary())
 	list := func(title string, items []string) {
 		if len(items) == 0 {
 			return

@@ -48,6 +48,22 @@ type Device struct {
 	// HeldBy is the vault account holding this device's seed, if any.
 	HeldBy string `json:"held_by,omitempty"` // vault account ID
 	Held   bool   `json:"held"`
+	// HeldUnknown: no vault was open, so Held=false means "cannot tell",
+	// not "no".
+	HeldUnknown bool `json:"held_unknown,omitempty"`
+}
+
+// HeldText answers "does Sparekey hold this device's seed" in the words
+// the CLI and the window share: "yes", "no", or "unknown" when no vault
+// was open to ask.
+func (d Device) HeldText() string {
+	switch {
+	case d.Held:
+		return "yes"
+	case d.HeldUnknown:
+		return "unknown"
+	}
+	return "no"
 }
 
 // Owner names who the device belongs to, for tables: the IAM user, or
@@ -80,6 +96,7 @@ func HeldSeeds(v *vault.Vault) map[string]*vault.Account {
 func markHeld(devs []Device, v *vault.Vault) {
 	held := HeldSeeds(v)
 	for i := range devs {
+		devs[i].HeldUnknown = v == nil
 		if a, ok := held[devs[i].SerialNumber]; ok {
 			devs[i].Held, devs[i].HeldBy = true, a.ID
 		}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go"
+
+	"github.com/sparekey/sparekey/vault"
 )
 
 func TestTypeOfSerial(t *testing.T) {
@@ -221,5 +223,36 @@ func TestCreateJournalIsExclusive(t *testing.T) {
 	got, err := ReadJournal(path)
 	if err != nil || got.UserName != "bob" {
 		t.Fatalf("read back %+v, %v", got, err)
+	}
+}
+
+// Without a vault nobody can tell which seeds Sparekey holds: the answer
+// is "unknown", never "no", in the device list and in the audit alike.
+func TestHeldWithoutVaultIsUnknown(t *testing.T) {
+	const serial = "arn:aws:iam::123456789012:mfa/bob"
+	acct, err := vault.NewAccount(vault.Account{Issuer: "AWS", Name: "bob", Secret: "JBSWY3DPEHPK3PXP", AWS: &vault.AWSBinding{SerialNumber: serial}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := vault.NewMemory(acct)
+	for _, tc := range []struct {
+		name   string
+		vault  *vault.Vault
+		serial string
+		want   string
+	}{
+		{"held", v, serial, "yes"},
+		{"not held", v, serial + "-other", "no"},
+		{"no vault", nil, serial, "unknown"},
+	} {
+		devs := []Device{{SerialNumber: tc.serial}}
+		markHeld(devs, tc.vault)
+		if got := devs[0].HeldText(); got != tc.want {
+			t.Errorf("%s: HeldText = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+	r := &AuditReport{HeldUnknown: true}
+	if s := r.HeldSummary(); !strings.Contains(s, "unknown") || strings.Contains(s, "0") {
+		t.Errorf("audit without a vault says %q", s)
 	}
 }
