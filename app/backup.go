@@ -184,9 +184,11 @@ type RestorePreview struct {
 }
 
 // PreviewRestore opens and fully authenticates a backup, then plans its
-// merge into the open vault. The vault is not touched.
+// merge into the open vault, or into nothing when there is no vault yet
+// (create it only to apply, so a failed restore leaves none behind). The
+// vault is not touched.
 func (a *App) PreviewRestore(ctx context.Context, src RestoreSource) (*RestorePreview, error) {
-	v, err := a.Vault()
+	current, err := a.currentAccounts()
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +203,7 @@ func (a *App) PreviewRestore(ctx context.Context, src RestoreSource) (*RestorePr
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	items := vault.PlanMerge(v.Accounts(), o.Accounts)
+	items := vault.PlanMerge(current, o.Accounts)
 	return &RestorePreview{Backup: o, Items: items, Counts: vault.MergeCounts(items), Invalid: o.Invalid}, nil
 }
 

@@ -2,8 +2,10 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -39,18 +41,35 @@ type ImportPasswordFunc func(file string) ([]byte, error)
 // missing codes as a whole. Any file that cannot be read fails the whole
 // preview, naming it, so an import never half-happens.
 func (a *App) PreviewImportFiles(paths []string, password ImportPasswordFunc) (*ImportPreview, error) {
+	return a.PreviewImportFilesContext(context.Background(), paths, password)
+}
+
+// PreviewImportFilesContext is PreviewImportFiles that gives up when ctx is
+// done (Ctrl-C), also while waiting on a FIFO or a device that never ends.
+func (a *App) PreviewImportFilesContext(ctx context.Context, paths []string, password ImportPasswordFunc) (*ImportPreview, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("no file to import")
 	}
 	var files []*transfer.Result
 	for _, p := range paths {
-		res, err := transfer.ImportFile(p, transfer.Options{Password: passwordFor(p, password)})
+		res, err := transfer.ImportFileContext(ctx, p, transfer.Options{Password: passwordFor(p, password)})
 		if err != nil {
 			return nil, err
 		}
 		files = append(files, res)
 	}
 	return a.preview(files)
+}
+
+// PreviewImportReader reads an export from r (standard input) until its
+// end, MaxFileSize or ctx being done, then previews it like
+// PreviewImportData.
+func (a *App) PreviewImportReader(ctx context.Context, name string, r io.Reader, password ImportPasswordFunc) (*ImportPreview, error) {
+	res, err := transfer.ImportContext(ctx, name, r, transfer.Options{Password: passwordFor(name, password)})
+	if err != nil {
+		return nil, err
+	}
+	return a.preview([]*transfer.Result{res})
 }
 
 // PreviewImportData is PreviewImportFiles for content already in memory:
@@ -72,12 +91,44 @@ func passwordFor(file string, password ImportPasswordFunc) func() ([]byte, error
 }
 
 func (a *App) preview(files []*transfer.Result) (*ImportPreview, error) {
-	v, err := a.Vault()
+	current, err := a.currentAccounts()
 	if err != nil {
 		return nil, err
 	}
 	all := transfer.Combine(files...)
-	return &ImportPreview{Result: all, Files: files, Plan: vault.PlanMerge(v.Accounts(), all.Accounts)}, nil
+	return &ImportPreview{Result: all, Files: files, Plan: vault.PlanMerge(current, all.Accounts)}, nil
+}
+
+// currentAccounts are what a preview compares with: the open vault's
+// accounts, or none when there is no vault yet. Previewing on a new
+// computer then creates nothing, so an import or restore that fails or is
+// declined leaves no empty vault behind; the caller creates the vault only
+// to apply.
+func (a *App) currentAccounts() ([]*vault.Account, error) {
+	v, err := a.Vault()
+	if err == nil {
+		return v.Accounts(), nil
+	}
+	if state, _ := a.State(); errors.Is(err, ErrLocked) && state == StateMissing {
+		return nil, nil
+	}
+	return nil, err
+}
+
+// ErrNothingImportable is what an import whose every entry was rejected
+// fails with: the preview lists why, and nothing was changed.
+var ErrNothingImportable = errors.New("no entry could be imported")
+
+// Rejected returns an error wrapping ErrNothingImportable when entries were
+// read and every one of them was rejected, nil otherwise. A file with no
+// entries at all fails earlier, as empty.
+func (p *ImportPreview) Rejected() error {
+	if len(p.Result.Accounts) > 0 || len(p.Result.Skipped) == 0 {
+		return nil
+	}
+	n := len(p.Result.Skipped)
+	return fmt.Errorf("%w: all %d entr%s read %s rejected (the reasons are listed above); nothing was changed",
+		ErrNothingImportable, n, map[bool]string{true: "y", false: "ies"}[n == 1], map[bool]string{true: "was", false: "were"}[n == 1])
 }
 
 // ApplyImport carries out a preview in one save. choose decides each item
@@ -129,6 +180,9 @@ type ExportOptions struct {
 	// PlaintextAcknowledged must be true: the UI sets it after a warning
 	// the user confirmed, the CLI after --i-understand-this-is-plaintext.
 	PlaintextAcknowledged bool
+	// Writer, if set, receives a uris or aegis export instead of the file
+	// Out (the command line's --out -, for a pipe into another program).
+	Writer io.Writer
 }
 
 // ExportReport says what an export wrote and what it had to leave out.
@@ -176,8 +230,11 @@ func (a *App) Export(opts ExportOptions) (*ExportReport, error) {
 	if !opts.PlaintextAcknowledged {
 		return nil, ErrPlaintextNotAcknowledged
 	}
-	if opts.Out == "" {
+	if opts.Out == "" && opts.Writer == nil {
 		return nil, errors.New("no output given: say where to write the export")
+	}
+	if opts.Writer != nil && opts.Format == ExportGoogleQR {
+		return nil, errors.New("Google Authenticator codes are several pictures and need a folder to go into, not a stream")
 	}
 	accts, err := a.exportAccounts(opts.IDs)
 	if err != nil {
@@ -194,6 +251,13 @@ func (a *App) Export(opts ExportOptions) (*ExportReport, error) {
 		}
 		if err != nil {
 			return nil, err
+		}
+		if opts.Writer != nil {
+			if _, err := opts.Writer.Write(buf.Bytes()); err != nil {
+				return nil, fmt.Errorf("could not write the export: %w", err)
+			}
+			rep.Exported = len(accts)
+			break
 		}
 		if err := writeNewSecretFile(opts.Out, buf.Bytes()); err != nil {
 			return nil, err
@@ -274,7 +338,7 @@ func ExplainImport(err error) string {
 	case errors.Is(err, transfer.ErrWrongPassword):
 		return err.Error() + ". Nothing was imported; check the password (it is the export's, not Sparekey's) and try again."
 	case errors.Is(err, transfer.ErrPasswordRequired):
-		return err.Error() + ". Give the export's password (sparekey import --password-file FILE, or type it when asked)."
+		return err.Error() + ". Give the password the export was saved with (its own, not your vault passphrase): sparekey import --password-file FILE, or type it when asked."
 	case errors.Is(err, transfer.ErrNoQRCode):
 		return err.Error() + ". Crop the picture to the code or take a sharper screenshot."
 	case errors.Is(err, ErrLocked):

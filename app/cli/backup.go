@@ -259,7 +259,7 @@ A damaged or wrong file changes nothing.`,
   sparekey backup restore --identity ~/.config/age/key.txt backup.age --dry-run`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := e.openOrCreateVault(); err != nil {
+			if err := e.openVaultIfAny(); err != nil {
 				return err
 			}
 			a, err := e.App()
@@ -270,11 +270,11 @@ A damaged or wrong file changes nothing.`,
 			if err != nil {
 				return errors.New(app.ExplainBackup(err))
 			}
-			v, err := a.Vault()
-			if err != nil {
-				return err
+			// No vault yet counts as empty: it is created only to apply.
+			empty := true
+			if v, err := a.Vault(); err == nil {
+				empty = v.Len() == 0
 			}
-			empty := v.Len() == 0
 			if !e.JSON {
 				printRestorePreview(e.Err, p)
 			}
@@ -309,6 +309,9 @@ A damaged or wrong file changes nothing.`,
 						fmt.Fprintln(e.Err, "Nothing was changed.")
 						return nil
 					}
+				}
+				if _, err := e.openOrCreateVault(); err != nil {
+					return err
 				}
 				r, err := a.ApplyRestore(p, choose)
 				if err != nil {

@@ -43,9 +43,14 @@ codes is checked for missing codes (give all its pictures at once).`,
 				if passwordFile != "" {
 					return readPassphraseFile(passwordFile)
 				}
-				return readPassphraseTerminal("Password of the export "+file, e.Err)
+				p, err := readPassphraseTerminal("Password of the export "+file, e.Err)
+				if errors.Is(err, vault.ErrNoPassphrase) {
+					// Not the vault's passphrase flags: the export's own.
+					return nil, errNoExportTerminal
+				}
+				return p, err
 			}
-			if _, err := e.openOrCreateVault(); err != nil {
+			if err := e.openVaultIfAny(); err != nil {
 				return err
 			}
 			a, err := e.App()
@@ -54,9 +59,9 @@ codes is checked for missing codes (give all its pictures at once).`,
 			}
 			var p *app.ImportPreview
 			if len(files) == 1 && files[0] == "-" {
-				p, err = previewStdin(e, a, password)
+				p, err = a.PreviewImportReader(e.Context(), "standard input", e.In, password)
 			} else {
-				p, err = a.PreviewImportFiles(files, password)
+				p, err = a.PreviewImportFilesContext(e.Context(), files, password)
 			}
 			if err != nil {
 				return errors.New(app.ExplainImport(err))
@@ -66,6 +71,12 @@ codes is checked for missing codes (give all its pictures at once).`,
 			proceed := !dryRun && newCount > 0
 			if !e.JSON {
 				printImportPreview(e.Err, p)
+			}
+			if err := p.Rejected(); err != nil {
+				if e.JSON {
+					_ = e.printJSON(importReport(p, nil, dryRun))
+				}
+				return err
 			}
 			if proceed && !yes {
 				if e.JSON {
@@ -81,6 +92,10 @@ codes is checked for missing codes (give all its pictures at once).`,
 				}
 			}
 			if proceed {
+				// Only now, with something to add, is a missing vault created.
+				if _, err := e.openOrCreateVault(); err != nil {
+					return err
+				}
 				res, err := a.ApplyImport(p, nil)
 				if err != nil {
 					return err
@@ -112,14 +127,21 @@ codes is checked for missing codes (give all its pictures at once).`,
 	return cmd
 }
 
-// previewStdin reads an export from standard input ("sparekey import -"),
-// for links copied to the clipboard.
-func previewStdin(e *Env, a *app.App, password app.ImportPasswordFunc) (*app.ImportPreview, error) {
-	data, err := io.ReadAll(io.LimitReader(e.In, transfer.MaxFileSize+1))
+var errNoExportTerminal = errors.New("there is no terminal to ask for it on; give it with --password-file FILE")
+
+// openVaultIfAny opens the vault when there is one. With none yet, the
+// preview compares with nothing and the vault is created only to apply, so
+// a failed or declined import or restore leaves no vault behind.
+func (e *Env) openVaultIfAny() error {
+	a, err := e.App()
 	if err != nil {
-		return nil, fmt.Errorf("cannot read standard input: %w", err)
+		return err
 	}
-	return a.PreviewImportData("standard input", data, password)
+	if state, _ := a.State(); state == app.StateMissing {
+		return nil
+	}
+	_, err = e.OpenVault()
+	return err
 }
 
 func plural(n int) string {
@@ -263,7 +285,14 @@ done.`,
 				return usagef("%v", app.ErrPlaintextNotAcknowledged)
 			}
 			if out == "" {
-				return usagef("give --out PATH (a file, or a folder for google-qr)")
+				return usagef("give --out PATH (a file, or a folder for google-qr; - for standard output)")
+			}
+			toStdout := out == "-"
+			if toStdout && app.ExportFormat(format) == app.ExportGoogleQR {
+				return usagef("google-qr writes several pictures: give a folder with --out, not -")
+			}
+			if toStdout && e.JSON {
+				return usagef("--json and --out - would mix on standard output: choose one")
 			}
 			switch app.ExportFormat(format) {
 			case app.ExportURIs, app.ExportAegis, app.ExportGoogleQR:
@@ -286,7 +315,11 @@ done.`,
 			if err != nil {
 				return err
 			}
-			rep, err := a.Export(app.ExportOptions{Format: app.ExportFormat(format), Out: out, IDs: ids, PlaintextAcknowledged: true})
+			opts := app.ExportOptions{Format: app.ExportFormat(format), Out: out, IDs: ids, PlaintextAcknowledged: true}
+			if toStdout {
+				opts.Out, opts.Writer = "", e.Out
+			}
+			rep, err := a.Export(opts)
 			if rep != nil && len(rep.NotExportable) > 0 {
 				fmt.Fprintf(e.Err, "Left out (Google Authenticator cannot hold them):\n")
 				for _, p := range rep.NotExportable {
@@ -299,6 +332,10 @@ done.`,
 			if e.JSON {
 				return e.printJSON(map[string]any{"files": rep.Files, "exported": rep.Exported, "left_out": len(rep.NotExportable)})
 			}
+			if toStdout {
+				fmt.Fprintf(e.Err, "Exported %d account%s UNENCRYPTED to standard output. Whatever receives it holds your secrets.\n", rep.Exported, plural(rep.Exported))
+				return nil
+			}
 			for _, f := range rep.Files {
 				fmt.Fprintln(e.Out, f)
 			}
@@ -309,7 +346,7 @@ done.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&format, "format", "", "uris, aegis or google-qr")
-	f.StringVarP(&out, "out", "o", "", "file to write (a folder for google-qr)")
+	f.StringVarP(&out, "out", "o", "", "file to write (a folder for google-qr; - for standard output)")
 	f.StringArrayVar(&accounts, "account", nil, "export only this account (repeatable; name as in 'sparekey list')")
 	f.BoolVar(&acknowledged, "i-understand-this-is-plaintext", false, "confirm that the export holds every secret unencrypted")
 	return cmd

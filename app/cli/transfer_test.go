@@ -40,9 +40,17 @@ func (te *transferEnv) run(args ...string) (stdout, stderr string, code int) {
 	return te.out.String(), te.err.String(), code
 }
 
+// accounts lists the vault's accounts; none when there is no vault (a
+// preview or a failed import never creates one).
 func (te *transferEnv) accounts() []*vault.Account {
 	a, err := te.e.App()
 	if err != nil {
+		te.t.Fatal(err)
+	}
+	if state, _ := a.State(); state == app.StateMissing {
+		return nil
+	}
+	if _, err := te.e.OpenVault(); err != nil {
 		te.t.Fatal(err)
 	}
 	accts, err := a.Accounts()
