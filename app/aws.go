@@ -127,7 +127,7 @@ func (a *App) StopPractice() {
 
 // AWSClient connects to the account conn describes. No network call is made.
 func (a *App) AWSClient(ctx context.Context, conn AWSConnection) (*awsmfa.Client, error) {
-	opts := awsmfa.Options{Profile: conn.Profile, Label: conn.Label(), Region: conn.Region, EndpointURL: conn.EndpointURL, Now: a.now}
+	opts := awsmfa.Options{Profile: conn.Profile, Label: conn.Label(), Region: conn.Region, EndpointURL: conn.EndpointURL, Now: a.now, Spent: a.awsSpentSteps()}
 	if conn.Practice {
 		srv, endpoint, err := a.PracticeServer()
 		if err != nil {
@@ -152,7 +152,11 @@ func (a *App) AWSClient(ctx context.Context, conn AWSConnection) (*awsmfa.Client
 }
 
 // vaultIfOpen returns the vault when unlocked, else nil: device lists work
-// without it and just cannot say which seeds Sparekey holds.
+// without it and just cannot say which seeds Sparekey holds. It is the one
+// source of "held" for the CLI and the window alike: every listing and the
+// audit take the vault from here, and with none they report the held
+// state as unknown (Device.HeldUnknown, AuditReport.HeldUnknown), never
+// as "no".
 func (a *App) vaultIfOpen() *vault.Vault {
 	v, err := a.Vault()
 	if err != nil {
@@ -231,13 +235,15 @@ func (a *App) AWSEnroll(ctx context.Context, conn AWSConnection, req awsmfa.Enro
 	return res, err
 }
 
-// AWSResync resyncs the device of the vault account matching query.
-func (a *App) AWSResync(ctx context.Context, conn AWSConnection, query string) (*vault.Account, error) {
+// AWSResync resyncs the device of the vault account matching query. It
+// may wait up to three periods for two codes AWS has not seen yet;
+// progress (may be nil) hears about every second of that wait.
+func (a *App) AWSResync(ctx context.Context, conn AWSConnection, query string, progress func(awsmfa.ResyncWait)) (*vault.Account, error) {
 	acct, c, err := a.awsAccount(ctx, conn, query)
 	if err != nil {
 		return nil, err
 	}
-	return acct, c.Resync(ctx, acct)
+	return acct, c.Resync(ctx, acct, progress)
 }
 
 // AWSConsoleResyncCodes returns two consecutive codes of a held device to

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -82,6 +83,9 @@ type awsWindow struct {
 	resyncPick   *widget.Select
 	resyncResult *widget.Label
 	resyncBy     map[string]string // select label → serial
+	// resyncWaitTotal is the longest wait the running resync announced,
+	// the full length of its progress bar.
+	resyncWaitTotal time.Duration
 
 	report     *awsmfa.AuditReport
 	auditScore *widget.Label
@@ -176,12 +180,16 @@ func (w *awsWindow) connection() app.AWSConnection {
 // that the chore fills through w.setProgress instead of the busy one.
 func (w *awsWindow) run(what string, measured bool, work func(ctx context.Context, conn app.AWSConnection) (show func(), err error)) {
 	conn := w.connection()
+	// Work in this window is use of Sparekey: the vault must not lock
+	// under it (a locked vault cannot tell which seeds it holds).
+	w.u.activity()
 	w.begin(what, measured)
 	w.u.opts.Background(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), awsCallTimeout)
 		defer cancel()
 		show, err := work(ctx, conn)
 		fyne.Do(func() {
+			w.u.activity()
 			ok := w.end(what, err, app.ExplainAWS(err), "done, on "+connectionName(conn)+".")
 			w.refreshOrphanButton()
 			if ok && show != nil {
@@ -268,7 +276,16 @@ func (w *awsWindow) listDevices() {
 		if err != nil {
 			return nil, err
 		}
-		return func() { setObjects(w.devices, deviceTable(devs, "No MFA devices.")) }, nil
+		return func() {
+			table := deviceTable(devs, "No MFA devices.")
+			if slices.ContainsFunc(devs, func(d awsmfa.Device) bool { return d.HeldUnknown }) {
+				note := para("The vault is locked, so Sparekey cannot tell which of these seeds it holds. Unlock it and list again.")
+				note.Importance = widget.WarningImportance
+				setObjects(w.devices, note, table)
+				return
+			}
+			setObjects(w.devices, table)
+		}, nil
 	})
 }
 
@@ -294,10 +311,7 @@ func deviceTable(devs []awsmfa.Device, empty string) fyne.CanvasObject {
 		if !d.EnableDate.IsZero() {
 			enabled = d.EnableDate.Local().Format("2006-01-02 15:04")
 		}
-		held := "no"
-		if d.Held {
-			held = "yes"
-		}
+		held := d.HeldText()
 		serial := widget.NewLabel(d.SerialNumber)
 		serial.Wrapping = fyne.TextWrapBreak
 		serial.Selectable = true
@@ -530,8 +544,11 @@ func (w *awsWindow) resync() {
 		w.resyncResult.SetText("Pick the vault account whose AWS device to resync first.")
 		return
 	}
+	w.resyncWaitTotal = 0
 	w.run("Resyncing", false, func(ctx context.Context, conn app.AWSConnection) (func(), error) {
-		acct, err := w.u.core.AWSResync(ctx, conn, serial)
+		acct, err := w.u.core.AWSResync(ctx, conn, serial, func(r awsmfa.ResyncWait) {
+			fyne.Do(func() { w.showResyncWait(r) })
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -539,6 +556,17 @@ func (w *awsWindow) resync() {
 			w.resyncResult.SetText("Resynced " + serial + " (" + acct.Label() + "). Sign in with a fresh code to confirm.")
 		}, nil
 	})
+}
+
+// showResyncWait says, each second, what a resync waits for and how long
+// is left, with the bar filling up: a minute of "Resyncing…" looked hung.
+func (w *awsWindow) showResyncWait(r awsmfa.ResyncWait) {
+	if r.Left > w.resyncWaitTotal {
+		w.resyncWaitTotal = r.Left
+	}
+	secs := int64((r.Left + time.Second - 1) / time.Second)
+	w.setFraction(int64(w.resyncWaitTotal-r.Left), int64(w.resyncWaitTotal))
+	w.status.SetText(fmt.Sprintf("Resyncing: waiting %d s %s.", secs, r.Reason))
 }
 
 // ---- Audit ----
@@ -591,8 +619,11 @@ func (w *awsWindow) showAudit(r *awsmfa.AuditReport) {
 		"Root user MFA: " + rootMFA,
 		fmt.Sprintf("IAM users: %d; without MFA: %d; with a single device: %d", len(r.Users), len(r.WithoutMFA), len(r.SingleDevice)),
 		fmt.Sprintf("Unassigned virtual devices: %d", len(r.Orphans)),
-		fmt.Sprintf("Seeds held by Sparekey: %d; not in any backup: %d", r.HeldDevices, len(r.StaleSeeds)),
+		r.HeldSummary(),
 	})
+	if r.HeldUnknown {
+		section("Held seeds", []string{"The vault was locked during the audit: unlock Sparekey and audit again to count the seeds it holds and whether a backup has them."})
+	}
 	section("Users without MFA", r.WithoutMFA)
 	section("Users with a single device", r.SingleDevice)
 	section("Orphaned devices", r.OrphanSerials())

@@ -150,6 +150,11 @@ func saveScreenshot(t *testing.T, w fyne.Window, name string) {
 	if dir == "" {
 		return
 	}
+	// A real window lays out again whenever a minimum size changed (the
+	// GL driver checks every frame); the test canvas does so on a resize.
+	size := w.Canvas().Size()
+	w.Resize(size.AddWidthHeight(1, 1))
+	w.Resize(size)
 	f, err := os.Create(filepath.Join(dir, name))
 	if err != nil {
 		t.Fatal(err)

@@ -20,10 +20,11 @@ import (
 
 func init() { register(newAWSCommand) }
 
-// awsError carries an AWS failure with its guidance to the root's printer.
+// awsError carries an AWS failure to the root's printer, which adds its
+// guidance (app.Explain). Adding it here as well printed it twice.
 type awsError struct{ err error }
 
-func (e *awsError) Error() string { return app.ExplainAWS(e.err) }
+func (e *awsError) Error() string { return e.err.Error() }
 func (e *awsError) Unwrap() error { return e.err }
 
 func wrapAWS(err error) error {
@@ -212,11 +213,7 @@ func printDevices(w io.Writer, devs []awsmfa.Device) {
 		if !d.EnableDate.IsZero() {
 			enabled = d.EnableDate.Local().Format(time.DateOnly)
 		}
-		held := "no"
-		if d.Held {
-			held = "yes"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.Owner(), d.Type, d.SerialNumber, enabled, held)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.Owner(), d.Type, d.SerialNumber, enabled, d.HeldText())
 	}
 	tw.Flush()
 }
@@ -312,7 +309,9 @@ the first, then wait for the token to change and type the second.`,
 				fmt.Fprintf(e.Out, "Type these into the console's resync form now:\n  first code:  %s\n  second code: %s\n", c1, c2)
 				return nil
 			}
-			acct, err := a.AWSResync(ctx, conn, args[0])
+			countdown := &resyncCountdown{w: e.Err}
+			acct, err := a.AWSResync(ctx, conn, args[0], countdown.show)
+			countdown.end()
 			if err != nil {
 				return wrapAWS(err)
 			}
@@ -327,6 +326,30 @@ the first, then wait for the token to change and type the second.`,
 	f.StringVar(&code1, "code1", "", "first code from the token")
 	f.StringVar(&code2, "code2", "", "second, next code from the token")
 	return cmd
+}
+
+// resyncCountdown prints a resync's wait on one line of stderr, rewritten
+// each second, and a fresh line when the reason changes: a resync may wait
+// over a minute and must never look hung.
+type resyncCountdown struct {
+	w      io.Writer
+	reason awsmfa.WaitReason
+	shown  bool
+}
+
+func (c *resyncCountdown) show(w awsmfa.ResyncWait) {
+	if c.shown && w.Reason != c.reason {
+		fmt.Fprintln(c.w)
+	}
+	c.reason, c.shown = w.Reason, true
+	secs := int((w.Left + time.Second - 1) / time.Second)
+	fmt.Fprintf(c.w, "\rWaiting %3d s %s.", secs, w.Reason)
+}
+
+func (c *resyncCountdown) end() {
+	if c.shown {
+		fmt.Fprintln(c.w)
+	}
 }
 
 // promptCodes asks for two consecutive codes on the terminal (or stdin).

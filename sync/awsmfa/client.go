@@ -85,6 +85,9 @@ type Options struct {
 	PropagationDelay time.Duration
 	// Partition for ARNs built by Sparekey when the identity does not say.
 	Partition string
+	// Spent remembers the codes sent per device (default: this process
+	// only, a MemorySpentSteps).
+	Spent SpentSteps
 }
 
 // Client manages MFA devices in one AWS account. It is safe for concurrent use.
@@ -203,6 +206,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Partition == "" {
 		o.Partition = "aws"
+	}
+	if o.Spent == nil {
+		o.Spent = NewMemorySpentSteps()
 	}
 	return o
 }

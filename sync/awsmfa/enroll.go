@@ -308,7 +308,8 @@ func (c *Client) enroll(ctx context.Context, v *vault.Vault, id *Identity, user 
 
 // enable sends EnableMFADevice with the codes of steps t-1 and t.
 func (c *Client) enable(ctx context.Context, user, serial string, acct *vault.Account) error {
-	c1, c2, err := pairAt(acct, c.now())
+	step := acct.Step(c.now())
+	c1, c2, err := pairEndingAt(acct, step)
 	if err != nil {
 		return err
 	}
@@ -316,13 +317,20 @@ func (c *Client) enable(ctx context.Context, user, serial string, acct *vault.Ac
 		UserName: aws.String(user), SerialNumber: aws.String(serial),
 		AuthenticationCode1: aws.String(c1), AuthenticationCode2: aws.String(c2),
 	})
+	if err == nil {
+		c.opts.Spent.Spend(serial, step)
+	}
 	return classify("EnableMFADevice", err)
 }
 
 // pairAt returns the codes of the two most recent steps at t: both are
 // already "visible" on a phone, so AWS accepts them without a wait.
 func pairAt(acct *vault.Account, t time.Time) (string, string, error) {
-	s := acct.Step(t)
+	return pairEndingAt(acct, acct.Step(t))
+}
+
+// pairEndingAt returns the codes of steps s-1 and s.
+func pairEndingAt(acct *vault.Account, s uint64) (string, string, error) {
 	c1, err := acct.CodeForCounter(s - 1)
 	if err != nil {
 		return "", "", err
@@ -400,6 +408,7 @@ func (c *Client) getSession(ctx context.Context, serial string, acct *vault.Acco
 	if err != nil {
 		return nil, classify("GetSessionToken", err)
 	}
+	c.opts.Spent.Spend(serial, step)
 	cr := out.Credentials
 	if cr == nil {
 		return nil, &Error{Op: "GetSessionToken", Kind: ErrServiceFailure, Err: errors.New("no credentials in the answer"), Guidance: "STS answered without credentials; try again."}

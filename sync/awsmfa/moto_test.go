@@ -248,7 +248,7 @@ func TestMotoFlows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = alice.Resync(ctx, acct)
+		err = alice.Resync(ctx, acct, nil)
 		if err == nil {
 			t.Fatal("moto has no ResyncMFADevice, yet resync succeeded")
 		}

@@ -423,7 +423,7 @@ func TestPracticeResyncRightAfterEnroll(t *testing.T) {
 	if err := e.srv.SetDrift(res.Device.SerialNumber, 4); err != nil {
 		t.Fatal(err)
 	}
-	if err := admin.Resync(ctx, acct); err != nil {
+	if err := admin.Resync(ctx, acct, nil); err != nil {
 		t.Fatalf("resync in the enrollment's period: %v", err)
 	}
 }
@@ -451,7 +451,7 @@ func TestPracticeResync(t *testing.T) {
 	// Resync waits out the end of a period instead of sending stale codes.
 	e.clock.Advance(acct.Remaining(e.clock.Now()) - time.Second)
 	before := acct.Step(e.clock.Now())
-	if err := admin.Resync(ctx, acct); err != nil {
+	if err := admin.Resync(ctx, acct, nil); err != nil {
 		t.Fatal(err)
 	}
 	if acct.Step(e.clock.Now()) == before {
@@ -483,7 +483,7 @@ func TestPracticeResync(t *testing.T) {
 	t.Run("root device goes to the console", func(t *testing.T) {
 		rootAcct := acct.Clone()
 		rootAcct.AWS.Root = true
-		if err := admin.Resync(ctx, rootAcct); !errors.Is(err, ErrRootAPI) {
+		if err := admin.Resync(ctx, rootAcct, nil); !errors.Is(err, ErrRootAPI) {
 			t.Fatalf("err = %v", err)
 		}
 		c1, c2, err := admin.ConsoleResyncCodes(ctx, rootAcct)
@@ -524,4 +524,82 @@ func TestPracticeEnrollRetriedCreate(t *testing.T) {
 		t.Errorf("warnings: %v", res.Warnings)
 	}
 	e.checkInvariants(t, "bob", false)
+}
+
+// forgetfulSpent is a SpentSteps that remembers nothing: Sparekey before
+// it kept track of the codes it sent.
+type forgetfulSpent struct{}
+
+func (forgetfulSpent) LastSpent(string) (uint64, bool) { return 0, false }
+func (forgetfulSpent) Spend(string, uint64)            {}
+
+// Bob enrolls his own device: EnableMFADevice spends steps s-1 and s, and
+// the sign-in that confirms it the next period's code, s+1. A resync right
+// after used to send s-1 and s (refused: spent), wait in silence, then
+// send s+1 and s+2 (refused again: s+1 was spent by the check). It must
+// wait for the first pair after s+1, say so each second, and succeed.
+func TestPracticeResyncRightAfterSelfEnroll(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		spent   SpentSteps
+		wantErr error
+	}{
+		{"remembering the codes sent", nil, nil},
+		{"forgetting them, as before", forgetfulSpent{}, ErrInvalidCode},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := startPractice(t)
+			ctx := context.Background()
+			creds, err := e.srv.UserCredentials(practice.BobUser)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts := fastOptions(e.endpoint, fromPractice(creds), "practice")
+			opts.Now, opts.Sleep, opts.Spent = e.clock.Now, e.clock.Sleep, tc.spent
+			bob := connect(t, opts)
+			res, err := bob.Enroll(ctx, e.v, EnrollRequest{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Verified != "session" {
+				t.Fatalf("the enrollment was confirmed by %q, want a sign-in (which spends the next code)", res.Verified)
+			}
+			acct, _ := e.v.Get(res.AccountID)
+			enrolledAt := acct.Step(e.clock.Now())
+
+			var waits []ResyncWait
+			err = bob.Resync(ctx, acct, func(w ResyncWait) { waits = append(waits, w) })
+			if !errors.Is(err, tc.wantErr) || (tc.wantErr == nil && err != nil) {
+				t.Fatalf("resync right after enrolling: %v, want %v", err, tc.wantErr)
+			}
+			if tc.wantErr != nil {
+				if g := GuidanceOf(err); g == "" {
+					t.Error("the refusal carries no guidance")
+				}
+				return
+			}
+			if sent := acct.Step(e.clock.Now()); sent < enrolledAt+3 {
+				t.Errorf("codes sent at step %d; the enrollment spent up to %d", sent, enrolledAt+1)
+			}
+			if len(waits) == 0 {
+				t.Fatal("the resync waited without saying so")
+			}
+			for i, w := range waits {
+				if w.Reason != WaitFreshCodes {
+					t.Errorf("wait %d: reason %v, want WaitFreshCodes", i, w.Reason)
+				}
+				if i > 0 && (w.Left >= waits[i-1].Left || waits[i-1].Left-w.Left > time.Second) {
+					t.Errorf("countdown went from %v to %v", waits[i-1].Left, w.Left)
+				}
+			}
+			if first := waits[0].Left; first > 90*time.Second {
+				t.Errorf("first wait reported %v, more than three periods", first)
+			}
+			// The device works with the next fresh code.
+			e.clock.Advance(30 * time.Second)
+			if _, err := bob.NewSession(ctx, acct, 0); err != nil {
+				t.Fatalf("session after the resync: %v", err)
+			}
+		})
+	}
 }

@@ -25,9 +25,49 @@ func (c *Client) waitSafeMoment(ctx context.Context, acct *vault.Account) error 
 	return nil
 }
 
-// Resync re-synchronises a device whose seed the vault holds: Sparekey
-// computes two consecutive codes at a safe moment and calls ResyncMFADevice.
-func (c *Client) Resync(ctx context.Context, acct *vault.Account) error {
+// WaitReason says why a resync waits before sending its codes.
+type WaitReason int
+
+const (
+	// WaitFreshCodes: Sparekey sent this device's codes of the last
+	// periods already (an enrollment, a sign-in); AWS accepts a code only
+	// once, so the resync waits until two unspent codes are both showing.
+	WaitFreshCodes WaitReason = iota + 1
+	// WaitPeriodEnding: the current period ends within SafeMargin; codes
+	// sent now could expire on the way.
+	WaitPeriodEnding
+	// WaitAfterRefusal: AWS refused the first two codes (something other
+	// than this Sparekey may have used them); the one retry waits for two
+	// newer ones.
+	WaitAfterRefusal
+)
+
+// String describes the wait in a person's words.
+func (r WaitReason) String() string {
+	switch r {
+	case WaitFreshCodes:
+		return "for the next period, so both codes are fresh: AWS accepts a code only once and this device's latest codes were already used"
+	case WaitPeriodEnding:
+		return "for the next period: the current codes would expire before reaching AWS"
+	case WaitAfterRefusal:
+		return "for two newer codes: AWS refused the first two, which may have been used elsewhere"
+	}
+	return "for the next period"
+}
+
+// ResyncWait is a resync's progress while it waits: called about once a
+// second with the time left before the codes are sent.
+type ResyncWait struct {
+	Left   time.Duration
+	Reason WaitReason
+}
+
+// Resync re-synchronises a device whose seed the vault holds with two
+// consecutive codes nobody has spent: steps after the last one Sparekey
+// sent for this device, both already showing, with SafeMargin left in
+// the period. When those lie ahead it waits, calling progress (which may
+// be nil) about once a second; it never sleeps without saying so.
+func (c *Client) Resync(ctx context.Context, acct *vault.Account, progress func(ResyncWait)) error {
 	b := acct.AWS
 	if b == nil || b.SerialNumber == "" {
 		return &Error{Op: "ResyncMFADevice", Kind: ErrNoHeldDevice, Err: ErrNoHeldDevice, Guidance: acct.Label() + " is not bound to an AWS MFA device."}
@@ -47,29 +87,66 @@ func (c *Client) Resync(ctx context.Context, acct *vault.Account) error {
 		}
 		user = id.UserName
 	}
-	if err := c.waitSafeMoment(ctx, acct); err != nil {
-		return err
-	}
-	first := acct.Step(c.now())
-	c1, c2, err := pairAt(acct, c.now())
-	if err != nil {
-		return err
-	}
-	err = c.resync(ctx, user, b.SerialNumber, c1, c2)
+	step, reason := c.freshPairStep(acct)
+	err := c.resyncAtStep(ctx, user, acct, step, reason, progress)
 	if !errors.Is(err, ErrInvalidCode) {
 		return err
 	}
-	// Codes are single-use: an enrollment, a session or another resync in
-	// the last minute may have spent these steps. Wait until two steps that
-	// were never sent are both visible and try once more.
-	until := time.Unix(int64(first+2)*int64(acct.Period), 0).Add(100 * time.Millisecond)
-	if err := c.opts.Sleep(ctx, until.Sub(c.now())); err != nil {
+	// One retry, with two steps after both of those just refused.
+	return c.resyncAtStep(ctx, user, acct, step+2, WaitAfterRefusal, progress)
+}
+
+// freshPairStep is the earliest step s whose pair (s-1, s) nobody spent
+// and which leaves SafeMargin to send it, with why it is later than now.
+func (c *Client) freshPairStep(acct *vault.Account) (uint64, WaitReason) {
+	now := c.now()
+	step, reason := acct.Step(now), WaitReason(0)
+	if last, ok := c.opts.Spent.LastSpent(acct.AWS.SerialNumber); ok && last+2 > step {
+		step, reason = last+2, WaitFreshCodes
+	}
+	if reason == 0 && acct.Remaining(now) < SafeMargin {
+		step, reason = step+1, WaitPeriodEnding
+	}
+	return step, reason
+}
+
+// resyncAtStep waits until step begins, then sends the codes of steps
+// step-1 and step.
+func (c *Client) resyncAtStep(ctx context.Context, user string, acct *vault.Account, step uint64, reason WaitReason, progress func(ResyncWait)) error {
+	begins := time.Unix(int64(step)*int64(acct.Period), 0).Add(100 * time.Millisecond)
+	if err := c.waitUntil(ctx, begins, reason, progress); err != nil {
 		return err
 	}
-	if c1, c2, err = pairAt(acct, c.now()); err != nil {
+	c1, c2, err := pairEndingAt(acct, step)
+	if err != nil {
 		return err
 	}
-	return c.resync(ctx, user, b.SerialNumber, c1, c2)
+	if err := c.resync(ctx, user, acct.AWS.SerialNumber, c1, c2); err != nil {
+		return err
+	}
+	c.opts.Spent.Spend(acct.AWS.SerialNumber, step)
+	return nil
+}
+
+// waitUntil sleeps until t, reporting the time left about once a second.
+func (c *Client) waitUntil(ctx context.Context, t time.Time, reason WaitReason, progress func(ResyncWait)) error {
+	// Bounded by a count as well as the clock, in case the clock is frozen.
+	naps := int(t.Sub(c.now())/time.Second) + 2
+	for ; naps > 0; naps-- {
+		left := t.Sub(c.now())
+		if left <= 0 {
+			return nil
+		}
+		if progress != nil {
+			progress(ResyncWait{Left: left, Reason: reason})
+		}
+		// Sleep to the next whole second left, so a countdown ticks evenly.
+		nap := left - (left-1)/time.Second*time.Second
+		if err := c.opts.Sleep(ctx, nap); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ConsoleResyncCodes returns two consecutive codes for a person to type into
