@@ -199,3 +199,38 @@ func waitingOnFIFO(t *testing.T, pid int) bool {
 	}
 	return false
 }
+
+func TestMissingKeyFileMessage(t *testing.T) {
+	home := t.TempDir()
+	pass := filepath.Join(t.TempDir(), "pass")
+	os.WriteFile(pass, []byte("correct horse battery\n"), 0o600)
+	run := func(args ...string) (string, int) {
+		cmd := detached(t, home, "", args...)
+		cmd.Env = append(cmd.Env, "SPAREKEY_PASSPHRASE_FILE="+pass)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		var exit *exec.ExitError
+		if err != nil && !errors.As(err, &exit) {
+			t.Fatal(err)
+		}
+		code := 0
+		if exit != nil {
+			code = exit.ExitCode()
+		}
+		return stderr.String(), code
+	}
+	if msg, code := run("--no-keyring", "init"); code != 0 {
+		t.Fatalf("init: exit %d: %s", code, msg)
+	}
+	keyFile := filepath.Join(home, "data", "vault.age.key")
+	if err := os.Remove(keyFile); err != nil {
+		t.Fatal(err)
+	}
+	// Without --no-keyring: the keyring is unreachable here too, and must
+	// not be blamed.
+	msg, code := run("list")
+	if code != 1 || !strings.Contains(msg, keyFile) || !strings.Contains(msg, "missing") || strings.Contains(strings.ToLower(msg), "keyring") {
+		t.Errorf("exit %d: %s", code, msg)
+	}
+}
