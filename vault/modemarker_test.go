@@ -90,3 +90,21 @@ func TestModeMarkerIsNotSecret(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// FuzzModeMarker: any marker content gives a known mode or none, never a
+// panic, and only the exact words count.
+func FuzzModeMarker(f *testing.F) {
+	for _, s := range []string{"passphrase\n", "keyring\n", "", "\x00", "passphrase passphrase", " keyring "} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), "vault.age")
+		if err := os.WriteFile(ModeMarkerPath(path), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		m, ok := readModeMarker(path)
+		if ok && m != ModePassphrase && m != ModeKeyring {
+			t.Errorf("mode %v from %q", m, data)
+		}
+	})
+}
