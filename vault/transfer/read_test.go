@@ -18,7 +18,9 @@ func TestReadAllContext(t *testing.T) {
 		cancel  bool
 		wantErr error
 	}{
-		{"short input", func() (io.Reader, func()) { return strings.NewReader("otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP"), func() {} }, false, nil},
+		{"short input", func() (io.Reader, func()) {
+			return strings.NewReader("otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP"), func() {}
+		}, false, nil},
 		{"endless input stops at the limit", func() (io.Reader, func()) { return endless{}, func() {} }, false, ErrTooLarge},
 		{"a pipe nobody writes to stops on cancel", func() (io.Reader, func()) {
 			r, w := io.Pipe()
