@@ -89,7 +89,7 @@ type store struct {
 	identity *age.X25519Identity
 	// seen is the version of the file this process last read or wrote;
 	// a file that no longer matches it was replaced by another process.
-	seen os.FileInfo
+	seen fileVersion
 	// lockTimeout overrides DefaultLockTimeout (tests).
 	lockTimeout time.Duration
 	// wrapWriter lets tests fail a write half-way (a full disk).
@@ -103,12 +103,28 @@ func (s *store) lockWait() time.Duration {
 	return DefaultLockTimeout
 }
 
-// sameVersion reports whether two stats are of the same saved version of
-// the vault. Every save renames a new file into place, so another writer's
-// save always shows as another file (and, on systems without file
-// identities, as another size or time).
-func sameVersion(a, b os.FileInfo) bool {
-	return a != nil && b != nil && os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
+// fileVersion identifies one saved version of the vault file: its stat,
+// and the start of its age header, which holds a share of a key made anew
+// for every save. The stat alone is not enough: a file system reuses a
+// freed inode at once, and its times are only as fine as the kernel's
+// clock tick, so two quick saves of the same size can look alike.
+type fileVersion struct {
+	info os.FileInfo
+	head []byte
+}
+
+// versionHeadSize covers the age header's X25519 stanza.
+const versionHeadSize = 128
+
+func newFileVersion(info os.FileInfo, data []byte) fileVersion {
+	return fileVersion{info: info, head: bytes.Clone(data[:min(len(data), versionHeadSize)])}
+}
+
+// sameStat reports whether info may be the version v; sameVersion then
+// needs the head.
+func (v fileVersion) sameStat(info os.FileInfo) bool {
+	a := v.info
+	return a != nil && info != nil && os.SameFile(a, info) && a.Size() == info.Size() && a.ModTime().Equal(info.ModTime())
 }
 
 // KeyFilePath is where a passphrase-mode vault keeps its wrapped key.
@@ -392,28 +408,51 @@ type contents struct {
 	damaged []DamagedEntry
 }
 
-// readVault reads the vault file and the version it read (for sameVersion).
-func readVault(path string, id age.Identity) (*contents, os.FileInfo, error) {
+// readVault reads the vault file and the version it read.
+func readVault(path string, id age.Identity) (*contents, fileVersion, error) {
+	c, version, _, err := readVaultIfChanged(path, id, fileVersion{})
+	return c, version, err
+}
+
+// readVaultIfChanged reads the vault file unless it is the version known;
+// changed says which. The open file is the one read and compared, even if
+// another process renames a newer one into place meanwhile.
+func readVaultIfChanged(path string, id age.Identity, known fileVersion) (c *contents, version fileVersion, changed bool, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil, fmt.Errorf("%w: %s", ErrVaultNotFound, path)
+			return nil, known, false, fmt.Errorf("%w: %s", ErrVaultNotFound, path)
 		}
-		return nil, nil, err
+		return nil, known, false, err
 	}
 	defer f.Close()
-	// The stat of the open file is the version read, even if another process
-	// renames a newer one into place meanwhile.
 	info, err := f.Stat()
 	if err != nil {
-		return nil, nil, err
+		return nil, known, false, err
 	}
-	data, err := readAllLimited(f, path, maxVaultSize)
+	var data []byte
+	if known.sameStat(info) {
+		head := make([]byte, versionHeadSize)
+		n, err := io.ReadFull(f, head)
+		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+			return nil, known, false, err
+		}
+		if bytes.Equal(head[:n], known.head) {
+			return nil, known, false, nil
+		}
+		rest, err := readAllLimited(f, path, maxVaultSize-int64(n))
+		if err != nil {
+			return nil, known, false, err
+		}
+		data = append(head[:n], rest...)
+	} else if data, err = readAllLimited(f, path, maxVaultSize); err != nil {
+		return nil, known, false, err
+	}
+	c, err = decodeVault(data, id)
 	if err != nil {
-		return nil, nil, err
+		return nil, known, false, err
 	}
-	c, err := decodeVault(data, id)
-	return c, info, err
+	return c, newFileVersion(info, data), true, nil
 }
 
 // decodeVault authenticates the whole stream before trusting a byte of it:
@@ -569,11 +608,11 @@ func (s *store) save(c *contents) error {
 	}
 	// Nobody else can replace the file while the lock is held, so this stat
 	// is of the version just written.
-	if info, err := os.Stat(s.path); err == nil {
-		s.seen = info
-	} else {
-		s.seen = nil
+	info, err := os.Stat(s.path)
+	if err != nil {
+		info = nil
 	}
+	s.seen = newFileVersion(info, buf.Bytes())
 	return nil
 }
 

@@ -27,8 +27,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -498,23 +496,18 @@ func (v *Vault) applyAndSave(change func() error) error {
 // process last read or wrote. The caller holds v.mu. It reports whether
 // the accounts were replaced by what another process saved.
 func (v *Vault) refreshLocked() (bool, error) {
-	info, err := os.Stat(v.store.path)
+	c, seen, changed, err := readVaultIfChanged(v.store.path, v.store.identity, v.store.seen)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return false, fmt.Errorf("%w: %s (it was moved or deleted while open)", ErrVaultNotFound, v.store.path)
+		if errors.Is(err, ErrVaultNotFound) {
+			return false, fmt.Errorf("%w (it was moved or deleted while open)", err)
 		}
 		return false, err
 	}
-	if sameVersion(info, v.store.seen) {
-		return false, nil
+	if changed {
+		v.setContents(c)
+		v.store.seen = seen
 	}
-	c, seen, err := readVault(v.store.path, v.store.identity)
-	if err != nil {
-		return false, err
-	}
-	v.setContents(c)
-	v.store.seen = seen
-	return true, nil
+	return changed, nil
 }
 
 // Reload reads in a change another process saved, if there is one, and
