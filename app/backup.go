@@ -558,9 +558,10 @@ func (a *App) AutoBackups() ([]AutoBackupFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	kept, _ := backup.KeptReasons(s.BackupDir, s.BackupKeep, a.now())
 	out := make([]AutoBackupFile, 0, len(files))
 	for i := len(files) - 1; i >= 0; i-- {
-		f := AutoBackupFile{AutoFile: files[i]}
+		f := AutoBackupFile{AutoFile: files[i], Kept: kept[files[i].Name]}
 		if r, ok := a.LastVerified(files[i].Path); ok {
 			f.Verified = &r
 		}
@@ -569,10 +570,13 @@ func (a *App) AutoBackups() ([]AutoBackupFile, error) {
 	return out, nil
 }
 
-// AutoBackupFile is one automatic backup and its last restore drill.
+// AutoBackupFile is one automatic backup, its last restore drill and why
+// retention keeps it (backup.KeptLast, backup.KeptDeleted, …; empty for
+// one the next backup prunes).
 type AutoBackupFile struct {
 	backup.AutoFile
 	Verified *backup.VerifyRecord
+	Kept     []string
 }
 
 // PaperOptions choose what a paper backup prints.

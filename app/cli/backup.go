@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -575,10 +576,11 @@ func newBackupStatus(e *Env) *cobra.Command {
 					Time     time.Time            `json:"time"`
 					Size     int64                `json:"size"`
 					Verified *backup.VerifyRecord `json:"verified,omitempty"`
+					Kept     []string             `json:"kept"`
 				}
 				list := []fileJSON{}
 				for _, f := range files {
-					list = append(list, fileJSON{f.Name, f.Time, f.Size, f.Verified})
+					list = append(list, fileJSON{f.Name, f.Time, f.Size, f.Verified, f.Kept})
 				}
 				if records == nil {
 					records = []backup.VerifyRecord{}
@@ -607,6 +609,12 @@ func newBackupStatus(e *Env) *cobra.Command {
 						if !f.Verified.OK {
 							mark = "FAILED verification " + f.Verified.VerifiedAt.Local().Format(time.DateTime)
 						}
+					}
+					switch {
+					case slices.Contains(f.Kept, backup.KeptDeleted):
+						mark += "; last copy of a removed account"
+					case slices.Contains(f.Kept, backup.KeptUnknown):
+						mark += "; contents not indexed, kept 30 days"
 					}
 					fmt.Fprintf(e.Out, "  %s  %7d bytes  %s\n", f.Name, f.Size, mark)
 				}

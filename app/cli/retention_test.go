@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"filippo.io/age"
@@ -70,4 +71,7 @@ func TestBackupCLIKeepsRemovedAccounts(t *testing.T) {
 		t.Errorf("backups out of order: %v", names)
 	}
 	t.Logf("%d backups kept with --keep 3", len(after))
+	if status := te.mustRun("backup", "status"); !strings.Contains(status, "last copy of a removed account") {
+		t.Errorf("status does not say which backups hold removed accounts:\n%s", status)
+	}
 }

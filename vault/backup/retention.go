@@ -174,3 +174,21 @@ func removeStaleTemps(dir, pattern string) {
 		}
 	}
 }
+
+// KeptReasons says, for each automatic backup in dir, why
+// DefaultRetention(keep) keeps it at time now; a backup the next prune
+// would delete has no entry. Status displays use it to show which backups
+// are the last copies of removed accounts.
+func KeptReasons(dir string, keep int, now time.Time) (map[string][]string, error) {
+	files, err := ListAuto(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, d := range DefaultRetention(keep).Plan(files, loadIndex(dir).held(), now) {
+		if d.Keep {
+			out[d.File.Name] = d.Reasons
+		}
+	}
+	return out, nil
+}
