@@ -25,5 +25,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "sparekey:", err)
 		os.Exit(1)
 	}
+	// The window follows what the command line and other programs save.
+	core.FollowVault()
 	ui.Run(fyneapp.NewWithID(AppID), core)
 }

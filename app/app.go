@@ -106,6 +106,11 @@ type App struct {
 	settings Settings
 	onLock   []func()
 	onChange []func()
+	// follow: read in other processes' changes (FollowVault);
+	// stopFollow ends the watch of the open vault.
+	follow     bool
+	stopFollow context.CancelFunc
+	followErr  error
 
 	backupRT backupRuntime // automatic backups (backup.go)
 }
@@ -229,8 +234,57 @@ func (a *App) setVault(v *vault.Vault) {
 		a.ensureAutoBackup()
 		a.changed()
 	})
+	// Another process's change is read in, not saved here: its own process
+	// backs it up.
+	v.OnReload(a.reloaded)
 	a.mu.Lock()
+	if a.stopFollow != nil && a.v != v {
+		a.stopFollow()
+		a.stopFollow = nil
+	}
 	a.v = v
+	if a.follow && a.stopFollow == nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		a.stopFollow = cancel
+		go v.Follow(ctx, a.followFailed)
+	}
+	a.mu.Unlock()
+	a.changed()
+}
+
+// FollowVault makes the open vault, now and after every unlock, follow
+// the changes other processes save to the file (the command line, another
+// window, a sync tool): they are read in and OnChange's listeners hear of
+// them. The desktop window wants this; a one-shot command does not.
+func (a *App) FollowVault() {
+	a.mu.Lock()
+	a.follow = true
+	v := a.v
+	a.mu.Unlock()
+	if v != nil {
+		a.setVault(v)
+	}
+}
+
+// FollowError is the last change of the vault file that could not be read
+// in (nil once one could): the accounts shown are then the last readable
+// version, and saving is still safe (a save reads the file again first).
+func (a *App) FollowError() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.followErr
+}
+
+func (a *App) reloaded() {
+	a.mu.Lock()
+	a.followErr = nil
+	a.mu.Unlock()
+	a.changed()
+}
+
+func (a *App) followFailed(err error) {
+	a.mu.Lock()
+	a.followErr = err
 	a.mu.Unlock()
 	a.changed()
 }
@@ -243,6 +297,10 @@ func (a *App) Lock() {
 		return
 	}
 	a.v = nil
+	if a.stopFollow != nil {
+		a.stopFollow()
+		a.stopFollow = nil
+	}
 	listeners := append([]func(){}, a.onLock...)
 	a.mu.Unlock()
 	for _, f := range listeners {
@@ -312,6 +370,9 @@ func explainCore(err error) string {
 	var amb *vault.AmbiguousError
 	var newer *vault.NewerSchemaError
 	var se *vault.SaveError
+	var readOnly *vault.ReadOnlyError
+	var busy *vault.LockedError
+	var stale *vault.PlanChangedError
 	switch {
 	case err == nil:
 		return ""
@@ -335,6 +396,12 @@ func explainCore(err error) string {
 		return "The system keyring cannot be used here (" + keyringCause(err) + "). Sparekey can protect the vault with a passphrase instead."
 	case errors.As(err, &newer):
 		return newer.Error() + "."
+	case errors.As(err, &readOnly):
+		return readOnly.Error() + ". The other accounts give codes, but nothing can be changed until the file is repaired, so the damaged entries are not lost: restore them from a backup, or replace the vault with its previous version (vault.age.prev) if that one opens."
+	case errors.As(err, &busy):
+		return busy.Error() + ". Nothing was changed. Try again in a moment; if it stays busy, close the other Sparekey window or command."
+	case errors.As(err, &stale):
+		return "Another program changed the vault while you were deciding, so nothing was applied. Look at the new preview and choose again."
 	case errors.Is(err, vault.ErrCorrupt):
 		detail := strings.Replace(err.Error(), vault.ErrCorrupt.Error()+": ", "", 1) // said once, not twice
 		return "The vault file is damaged or incomplete (" + detail + "). Nothing was changed." + previousAdvice(err)

@@ -49,37 +49,7 @@ func TestE2EXvfb(t *testing.T) {
 	for _, tool := range []string{"xdotool", "xclip", "xwd", "convert", "qrencode", "display"} {
 		testenv.Tool(t, tool)
 	}
-	e := &e2e{t: t, home: t.TempDir()}
-	e.shots = os.Getenv("SPAREKEY_SCREENSHOTS")
-	if e.shots == "" {
-		e.shots = t.TempDir()
-	}
-	if err := os.MkdirAll(e.shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshots in %s", e.shots)
-	e.bin = buildBinary(t)
-	e.display = testenv.StartXvfb(t)
-	run := filepath.Join(e.home, "run")
-	os.MkdirAll(run, 0o700)
-	for _, d := range []string{"xdg-config", "xdg-data", "xdg-cache"} {
-		os.MkdirAll(filepath.Join(e.home, d), 0o700)
-	}
-	e.env = append(os.Environ(),
-		"DISPLAY="+e.display,
-		"WAYLAND_DISPLAY=",
-		"LANG=en_US.UTF-8",
-		"SPAREKEY_HOME="+e.home,
-		"XDG_RUNTIME_DIR="+run,
-		"XDG_CONFIG_HOME="+filepath.Join(e.home, "xdg-config"),
-		"XDG_DATA_HOME="+filepath.Join(e.home, "xdg-data"),
-		"XDG_CACHE_HOME="+filepath.Join(e.home, "xdg-cache"),
-		// No session bus: no keyring, tray or notifications to reach.
-		"DBUS_SESSION_BUS_ADDRESS=disabled:",
-	)
-	e.pass = filepath.Join(e.home, "passphrase")
-	os.WriteFile(e.pass, []byte("correct horse battery staple\n"), 0o600)
-	e.cli("--no-keyring", "--passphrase-file", e.pass, "init")
+	e := newE2E(t)
 
 	// First launch: an empty vault teaches what to do.
 	e.start()
@@ -164,6 +134,43 @@ func TestE2EXvfb(t *testing.T) {
 	}
 
 	e.quit()
+}
+
+// newE2E builds the binary, starts a private X server and makes a
+// passphrase-mode vault (no keyring) in a fresh home.
+func newE2E(t *testing.T) *e2e {
+	e := &e2e{t: t, home: t.TempDir()}
+	e.shots = os.Getenv("SPAREKEY_SCREENSHOTS")
+	if e.shots == "" {
+		e.shots = t.TempDir()
+	}
+	if err := os.MkdirAll(e.shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshots in %s", e.shots)
+	e.bin = buildBinary(t)
+	e.display = testenv.StartXvfb(t)
+	run := filepath.Join(e.home, "run")
+	os.MkdirAll(run, 0o700)
+	for _, d := range []string{"xdg-config", "xdg-data", "xdg-cache"} {
+		os.MkdirAll(filepath.Join(e.home, d), 0o700)
+	}
+	e.env = append(os.Environ(),
+		"DISPLAY="+e.display,
+		"WAYLAND_DISPLAY=",
+		"LANG=en_US.UTF-8",
+		"SPAREKEY_HOME="+e.home,
+		"XDG_RUNTIME_DIR="+run,
+		"XDG_CONFIG_HOME="+filepath.Join(e.home, "xdg-config"),
+		"XDG_DATA_HOME="+filepath.Join(e.home, "xdg-data"),
+		"XDG_CACHE_HOME="+filepath.Join(e.home, "xdg-cache"),
+		// No session bus: no keyring, tray or notifications to reach.
+		"DBUS_SESSION_BUS_ADDRESS=disabled:",
+	)
+	e.pass = filepath.Join(e.home, "passphrase")
+	os.WriteFile(e.pass, []byte("correct horse battery staple\n"), 0o600)
+	e.cli("--no-keyring", "--passphrase-file", e.pass, "init")
+	return e
 }
 
 func (e *e2e) cli(args ...string) string {

@@ -315,6 +315,30 @@ A damaged or wrong file changes nothing.`,
 					return err
 				}
 				r, err := a.ApplyRestore(p, choose)
+				for tries := 0; err != nil && tries < 3; tries++ {
+					var stale *vault.PlanChangedError
+					if !errors.As(err, &stale) {
+						break
+					}
+					// Another program saved the vault while the person read the
+					// preview: show the restore against the vault as it is now.
+					p.Items, p.Counts = stale.Plan, vault.MergeCounts(stale.Plan)
+					if !e.JSON {
+						fmt.Fprintln(e.Err, "The vault was changed by another program meanwhile; nothing was restored yet. Here is the restore against the vault as it is now:")
+						printRestorePreview(e.Err, p)
+					}
+					if !yes && !empty {
+						ok, cerr := confirm(e, "Apply the restore as it is now?")
+						if cerr != nil {
+							return cerr
+						}
+						if !ok {
+							fmt.Fprintln(e.Err, "Nothing was changed.")
+							return nil
+						}
+					}
+					r, err = a.ApplyRestore(p, choose)
+				}
 				if err != nil {
 					return err
 				}

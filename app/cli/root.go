@@ -40,6 +40,7 @@ type Env struct {
 	app            *app.App
 	appOpts        *app.Options // tests inject a keyring and a clock here
 	passphraseHook func() ([]byte, error)
+	warnedDamaged  bool
 }
 
 // Context is cancelled on Ctrl-C.
@@ -85,7 +86,15 @@ func (e *Env) OpenVault() (*vault.Vault, error) {
 	if err := a.Unlock(e.Context(), e.Passphrase("Passphrase for "+a.Paths().Vault)); err != nil {
 		return nil, err
 	}
-	return a.Vault()
+	v, err := a.Vault()
+	if err == nil && !e.warnedDamaged {
+		if damaged := v.Damaged(); len(damaged) > 0 {
+			// Said on every command, so it is not missed, but codes still work.
+			e.warnedDamaged = true
+			fmt.Fprintln(e.Err, "Warning: "+app.Explain(&vault.ReadOnlyError{Damaged: damaged}))
+		}
+	}
+	return v, err
 }
 
 // Passphrase returns a callback that reads a passphrase from, in order:

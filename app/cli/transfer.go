@@ -97,6 +97,35 @@ codes is checked for missing codes (give all its pictures at once).`,
 					return err
 				}
 				res, err := a.ApplyImport(p, nil)
+				for tries := 0; err != nil && tries < 3; tries++ {
+					var stale *vault.PlanChangedError
+					if !errors.As(err, &stale) {
+						break
+					}
+					// Another program saved the vault while the person read the
+					// preview: show what the import would do now, and ask again.
+					p.Plan = stale.Plan
+					newCount = p.Count(vault.MergeNew)
+					if !e.JSON {
+						fmt.Fprintln(e.Err, "The vault was changed by another program meanwhile; nothing was added yet. Here is the import against the vault as it is now:")
+						printImportPreview(e.Err, p)
+					}
+					if newCount == 0 {
+						res, err = vault.MergeResult{}, nil
+						break
+					}
+					if !yes {
+						ok, cerr := confirm(e, fmt.Sprintf("Add %d new account%s?", newCount, plural(newCount)))
+						if cerr != nil {
+							return cerr
+						}
+						if !ok {
+							fmt.Fprintln(e.Err, "Nothing was changed.")
+							return nil
+						}
+					}
+					res, err = a.ApplyImport(p, nil)
+				}
 				if err != nil {
 					return err
 				}
