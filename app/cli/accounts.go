@@ -124,24 +124,54 @@ func (e *Env) openOrCreateVault() (*vault.Vault, error) {
 	return e.OpenVault()
 }
 
+// addSecretWarning is printed when a link arrives as an argument: it still
+// works (scripts rely on it), but the secret has already leaked.
+const addSecretWarning = `sparekey: warning: a link given as an argument shows its secret to every user of this
+computer (in the process list, ps) and stays in your shell history. Next time use
+'sparekey add -' (paste, then Ctrl-D), 'sparekey add --paste' or 'sparekey add --qr FILE'.`
+
 func newAddCommand(e *Env) *cobra.Command {
 	var in vault.Account
 	var kind, algorithm, qrFile string
-	var secretStdin bool
+	var secretStdin, paste bool
 	cmd := &cobra.Command{
-		Use:   "add [OTPAUTH-URI | -]",
-		Short: "Add an account from an otpauth URI, a QR image or flags",
-		Example: `  sparekey add 'otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example'
+		Use:   "add [- | OTPAUTH-URI]",
+		Short: "Add an account from an otpauth link, a QR picture, the clipboard or flags",
+		Long: `Add an account from an otpauth:// link, a QR code picture, the clipboard, or
+fields with the secret on standard input.
+
+Give the link on standard input ('add -'), from the clipboard (--paste) or as a
+QR picture (--qr FILE). A link typed as an argument holds the secret in plain
+text: every user of this computer can read arguments in the process list (ps),
+and your shell keeps them in its history. An argument still works, for older
+scripts, but add warns when it gets one.
+
+Control characters and text-direction marks in a name are removed: they could
+rewrite your terminal or disguise one name as another.`,
+		Example: `  sparekey add -                   # paste the otpauth:// link, then Ctrl-D
+  sparekey add --paste             # the link (or QR picture) on the clipboard
   sparekey add --qr enrollment.png
-  echo JBSWY3DPEHPK3PXP | sparekey add --issuer Example --name alice --secret-stdin`,
+  sparekey add --issuer Example --name alice --secret-stdin < secret.txt`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			sources := 0
+			for _, given := range []bool{len(args) > 0, qrFile != "", secretStdin, paste} {
+				if given {
+					sources++
+				}
+			}
+			if sources > 1 {
+				return usagef("give one of a link, -, --qr, --paste or --secret-stdin, not several")
+			}
 			var candidates []*vault.Account
 			switch {
-			case qrFile != "":
-				if len(args) > 0 || secretStdin {
-					return usagef("give either a URI, --qr or --secret-stdin, not several")
+			case paste:
+				accts, err := e.accountsFromClipboard()
+				if err != nil {
+					return err
 				}
+				candidates = accts
+			case qrFile != "":
 				texts, err := qr.DecodeFile(qrFile)
 				if err != nil {
 					return err
@@ -159,11 +189,13 @@ func newAddCommand(e *Env) *cobra.Command {
 			case len(args) == 1:
 				uri := args[0]
 				if uri == "-" {
-					line, err := readLine(e.In)
+					line, err := readStdinValue(e.In)
 					if err != nil {
 						return err
 					}
 					uri = line
+				} else {
+					fmt.Fprintln(e.Err, addSecretWarning)
 				}
 				acct, err := vault.ParseURI(uri)
 				if err != nil {
@@ -171,7 +203,7 @@ func newAddCommand(e *Env) *cobra.Command {
 				}
 				candidates = append(candidates, acct)
 			case secretStdin:
-				secret, err := readLine(e.In)
+				secret, err := readStdinValue(e.In)
 				if err != nil {
 					return err
 				}
@@ -189,7 +221,7 @@ func newAddCommand(e *Env) *cobra.Command {
 				}
 				candidates = append(candidates, acct)
 			default:
-				return usagef("add needs an otpauth URI, --qr FILE, or --secret-stdin with --issuer/--name (a secret is never taken as an argument: it would land in your shell history)")
+				return usagef("add needs a link on standard input (add -), --paste, --qr FILE, or --secret-stdin with --issuer/--name; a link as an argument works too, but shows its secret in ps and your shell history (see 'sparekey add --help')")
 			}
 			v, err := e.openOrCreateVault()
 			if err != nil {
@@ -211,13 +243,14 @@ func newAddCommand(e *Env) *cobra.Command {
 					}
 					continue
 				}
-				fmt.Fprintf(e.Out, "Added %s.\n", acct.Label())
+				fmt.Fprintf(e.Out, "Added %s.\n", vault.EscapeLabel(acct.Label()))
 			}
 			return nil
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&qrFile, "qr", "", "read the account from a QR code image (PNG, JPEG, GIF)")
+	f.BoolVar(&paste, "paste", false, "read the otpauth link (or a QR picture) from the clipboard")
 	f.BoolVar(&secretStdin, "secret-stdin", false, "read the base32 secret from standard input")
 	f.StringVar(&in.Issuer, "issuer", "", "issuer (the service), e.g. GitHub")
 	f.StringVar(&in.Name, "name", "", "account name, e.g. alice@example.com")
@@ -232,16 +265,28 @@ func newAddCommand(e *Env) *cobra.Command {
 	return cmd
 }
 
-func readLine(r io.Reader) (string, error) {
-	line, err := bufio.NewReader(io.LimitReader(r, 64<<10)).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return "", err
+// maxStdinValue bounds what add reads from standard input: the longest
+// link the parser takes. A longer input is the wrong input.
+const maxStdinValue = 64 << 10
+
+// readStdinValue reads one link or secret: all of r, never a prefix, since
+// a cut secret would be saved and give wrong codes without any warning.
+func readStdinValue(r io.Reader) (string, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxStdinValue+1))
+	if err != nil {
+		return "", fmt.Errorf("cannot read standard input: %w", err)
 	}
-	line = strings.TrimSpace(line)
-	if line == "" {
+	if len(data) > maxStdinValue {
+		return "", fmt.Errorf("standard input holds more than %d KiB, far more than a link or a secret; nothing was added (is it the right input?)", maxStdinValue>>10)
+	}
+	text := strings.TrimSpace(string(data))
+	if text == "" {
 		return "", errors.New("nothing was given on standard input")
 	}
-	return line, nil
+	if strings.ContainsAny(text, "\n\r") {
+		return "", errors.New("standard input holds several lines; give one link or secret (for a list of links use 'sparekey import -')")
+	}
+	return text, nil
 }
 
 func newListCommand(e *Env) *cobra.Command {
@@ -268,7 +313,7 @@ func newListCommand(e *Env) *cobra.Command {
 			}
 			if len(accts) == 0 {
 				if len(args) == 1 {
-					fmt.Fprintf(e.Out, "No account matches %q.\n", args[0])
+					fmt.Fprintf(e.Out, "No account matches %s.\n", vault.QuoteShort(args[0]))
 				} else {
 					fmt.Fprintln(e.Out, "The vault is empty. Add an account with 'sparekey add' or 'sparekey import'.")
 				}
@@ -281,7 +326,7 @@ func newListCommand(e *Env) *cobra.Command {
 				if a.Favorite {
 					star = "★ "
 				}
-				fmt.Fprintf(tw, "%s%s\t%s\t%s\n", star, a.Label(), a.Kind, strings.Join(a.Tags, ", "))
+				fmt.Fprintf(tw, "%s%s\t%s\t%s\n", star, vault.EscapeLabel(a.Label()), a.Kind, vault.EscapeLabel(strings.Join(a.Tags, ", ")))
 			}
 			return tw.Flush()
 		},
@@ -364,9 +409,11 @@ func newShowCommand(e *Env) *cobra.Command {
 				return e.printJSON(view)
 			}
 			tw := tabwriter.NewWriter(e.Out, 0, 4, 2, ' ', 0)
+			// Older vaults may hold names with control characters: escaped
+			// here, never printed raw.
 			row := func(k, v string) {
 				if v != "" {
-					fmt.Fprintf(tw, "%s\t%s\n", k, v)
+					fmt.Fprintf(tw, "%s\t%s\n", k, vault.EscapeLabel(v))
 				}
 			}
 			row("Issuer", acct.Issuer)
@@ -380,7 +427,9 @@ func newShowCommand(e *Env) *cobra.Command {
 				row("Period", fmt.Sprintf("%ds", acct.Period))
 			}
 			row("Tags", strings.Join(acct.Tags, ", "))
-			row("Note", acct.Note)
+			if acct.Note != "" {
+				fmt.Fprintf(tw, "Note\t%s\n", vault.EscapeText(acct.Note))
+			}
 			if acct.Favorite {
 				row("Favourite", "yes")
 			}
@@ -428,13 +477,13 @@ func newEditCommand(e *Env) *cobra.Command {
 				return usagef("nothing to change: give --issuer, --name, --tag, --add-tag, --remove-tag, --note, --favorite or --counter")
 			}
 			if f.Changed("issuer") {
-				acct.Issuer = strings.TrimSpace(issuer)
+				acct.Issuer = vault.CleanLabel(issuer)
 			}
 			if f.Changed("name") {
-				acct.Name = strings.TrimSpace(name)
+				acct.Name = vault.CleanLabel(name)
 			}
 			if f.Changed("note") {
-				acct.Note = note
+				acct.Note = vault.CleanNote(note)
 			}
 			if f.Changed("favorite") {
 				acct.Favorite = favorite
@@ -461,7 +510,7 @@ func newEditCommand(e *Env) *cobra.Command {
 			if e.JSON {
 				return e.printJSON(viewOf(acct))
 			}
-			fmt.Fprintf(e.Out, "Updated %s.\n", acct.Label())
+			fmt.Fprintf(e.Out, "Updated %s.\n", vault.EscapeLabel(acct.Label()))
 			return nil
 		},
 	}
@@ -500,10 +549,10 @@ func newRemoveCommand(e *Env) *cobra.Command {
 				return err
 			}
 			if acct.AWS != nil && !yes {
-				fmt.Fprintf(e.Err, "Warning: %s is the seed of AWS MFA device %s. Without it you may be locked out of that identity.\n", acct.Label(), acct.AWS.SerialNumber)
+				fmt.Fprintf(e.Err, "Warning: %s is the seed of AWS MFA device %s. Without it you may be locked out of that identity.\n", vault.EscapeLabel(acct.Label()), vault.EscapeLabel(acct.AWS.SerialNumber))
 			}
 			if !yes {
-				ok, err := confirm(e, fmt.Sprintf("Remove %s?", acct.Label()))
+				ok, err := confirm(e, fmt.Sprintf("Remove %s?", vault.EscapeLabel(acct.Label())))
 				if err != nil {
 					return err
 				}
@@ -515,7 +564,7 @@ func newRemoveCommand(e *Env) *cobra.Command {
 			if _, err := v.Remove(acct.ID); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.Out, "Removed %s. The previous vault version (%s) and your backups still hold it.\n", acct.Label(), vault.PreviousPath(v.Path()))
+			fmt.Fprintf(e.Out, "Removed %s. The previous vault version (%s) and your backups still hold it.\n", vault.EscapeLabel(acct.Label()), vault.PreviousPath(v.Path()))
 			return nil
 		},
 	}
