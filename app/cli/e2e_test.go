@@ -28,6 +28,9 @@ type cliHome struct {
 	home  string
 	env   []string
 	vault string
+	// beforeAnswer, if set, runs while the binary waits at a prompt of
+	// runOnTerminal, before the answer is typed (another process's turn).
+	beforeAnswer func(prompt string)
 }
 
 func newCLIHome(t *testing.T, env []string) *cliHome {
@@ -183,7 +186,7 @@ func TestCLIEndToEnd(t *testing.T) {
 	h.refused(1, "digits", "GEZDGNBVGY3TQOJT\n", allSecrets, "add", "--secret-stdin", "--name", "x", "--digits", "11")
 	h.refused(1, "type", "GEZDGNBVGY3TQOJT\n", allSecrets, "add", "--secret-stdin", "--name", "x", "--type", "motp")
 	h.refused(1, "issuer or a name", "GEZDGNBVGY3TQOJT\n", allSecrets, "add", "--secret-stdin")
-	h.refused(2, "never taken as an argument", "", nil, "add")
+	h.refused(2, "shows its secret in ps", "", nil, "add")
 	h.refused(2, "accepts at most 1 arg", "", nil, "add", "a", "b")
 	h.refused(2, "unknown flag", "", nil, "add", "--secret", aliceSecret)
 
@@ -438,6 +441,9 @@ func (h *cliHome) runOnTerminal(answers []string, prompts []string, args ...stri
 				h.t.Fatalf("sparekey %s never asked %q; the terminal shows:\n%s", strings.Join(args, " "), prompt, shown())
 			}
 			time.Sleep(10 * time.Millisecond)
+		}
+		if h.beforeAnswer != nil {
+			h.beforeAnswer(prompt)
 		}
 		ptmx.Write([]byte(answers[i] + "\r"))
 	}

@@ -176,10 +176,12 @@ func Run(e *Env, args []string) int {
 	}
 	var ue *usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
-		fmt.Fprintf(e.Err, "sparekey: %v\nRun 'sparekey --help' for usage.\n", err)
+		fmt.Fprintf(e.Err, "sparekey: %s\nRun 'sparekey --help' for usage.\n", vault.EscapeText(err.Error()))
 		return 2
 	}
-	fmt.Fprintf(e.Err, "sparekey: %s\n", app.Explain(err))
+	// Errors may quote names and typed values; whatever slipped through
+	// unescaped upstream is escaped here, the last step before a terminal.
+	fmt.Fprintf(e.Err, "sparekey: %s\n", vault.EscapeText(app.Explain(err)))
 	return 1
 }
 

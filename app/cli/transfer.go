@@ -196,6 +196,12 @@ func printImportPreview(w io.Writer, p *app.ImportPreview) {
 			fmt.Fprintf(w, "  %s\n", s)
 		}
 	}
+	if n := len(p.Result.Cleaned); n > 0 {
+		fmt.Fprintf(w, "\nNames cleaned (%d):\n", n)
+		for _, s := range p.Result.Cleaned {
+			fmt.Fprintf(w, "  %s\n", s)
+		}
+	}
 	if len(p.Result.MissingBatchParts) > 0 {
 		fmt.Fprintln(w, "\nIncomplete Google Authenticator export:")
 		for _, m := range p.Result.MissingBatchParts {
