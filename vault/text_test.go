@@ -182,3 +182,18 @@ func TestErrorsNeverEchoContent(t *testing.T) {
 		t.Errorf("Find error = %q", err)
 	}
 }
+
+// The common case, a clean name, costs one scan and no allocation.
+func BenchmarkCleanLabel(b *testing.B) {
+	for _, bc := range []struct{ name, in string }{
+		{"clean", "GitHub (alice@example.com)"},
+		{"hostile", hostile + " (alice@example.com)"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				CleanLabel(bc.in)
+			}
+		})
+	}
+}
