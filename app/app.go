@@ -111,6 +111,9 @@ type App struct {
 	follow     bool
 	stopFollow context.CancelFunc
 	followErr  error
+	// conflicts: the sync tools' conflict copies merged or waiting for a
+	// decision, by path (sync.go).
+	conflicts map[string]ConflictState
 
 	backupRT backupRuntime // automatic backups (backup.go)
 }
@@ -246,7 +249,7 @@ func (a *App) setVault(v *vault.Vault) {
 	if a.follow && a.stopFollow == nil {
 		ctx, cancel := context.WithCancel(context.Background())
 		a.stopFollow = cancel
-		go v.Follow(ctx, a.followFailed)
+		go v.Follow(ctx, vault.FollowHooks{OnError: a.followFailed, OnConflictCopy: a.conflictCopyFound})
 	}
 	a.mu.Unlock()
 	a.changed()

@@ -16,20 +16,45 @@ const FollowPoll = time.Second
 // touching) end before the file is read.
 const followSettle = 50 * time.Millisecond
 
+// FollowHooks are what Follow tells its caller.
+type FollowHooks struct {
+	// OnError hears of a change that could not be read (say, a file another
+	// program damaged); the accounts in memory stay as they were, and the
+	// next change is tried again.
+	OnError func(error)
+	// OnConflictCopy hears of the conflict copies a sync tool leaves beside
+	// the vault (see MergeConflictCopy): those there when Follow starts, and
+	// each one that appears or changes later.
+	OnConflictCopy func(ConflictCopy)
+}
+
 // Follow reads in every change another process saves to the vault file,
 // until ctx ends; Reload does the reading and OnReload's function hears of
 // it. It watches the vault's folder, because a save replaces the file by a
 // rename, and falls back to polling the file's size, time and identity
-// every FollowPoll where the folder cannot be watched. onError hears of a
-// change that could not be read (say, a file another program damaged); the
-// accounts in memory stay as they were, and the next change is tried again.
-func (v *Vault) Follow(ctx context.Context, onError func(error)) {
+// every FollowPoll where the folder cannot be watched.
+func (v *Vault) Follow(ctx context.Context, hooks FollowHooks) {
 	if v.store == nil {
 		return
 	}
+	pending := map[string]ConflictCopy{}
 	reload := func() {
-		if _, err := v.Reload(); err != nil && onError != nil {
-			onError(err)
+		if _, err := v.Reload(); err != nil && hooks.OnError != nil {
+			hooks.OnError(err)
+		}
+		for name, c := range pending {
+			delete(pending, name)
+			if hooks.OnConflictCopy != nil {
+				hooks.OnConflictCopy(c)
+			}
+		}
+	}
+	if copies, err := ConflictCopies(v.store.path); err == nil {
+		for _, c := range copies {
+			pending[c.Path] = c
+		}
+		if len(copies) > 0 {
+			reload()
 		}
 	}
 	w, err := fsnotify.NewWatcher()
@@ -46,6 +71,11 @@ func (v *Vault) Follow(ctx context.Context, onError func(error)) {
 			case <-ctx.Done():
 				return
 			case <-poll.C:
+				if copies, err := ConflictCopies(v.store.path); err == nil {
+					for _, c := range copies {
+						pending[c.Path] = c
+					}
+				}
 				reload()
 			}
 		}
@@ -63,7 +93,15 @@ func (v *Vault) Follow(ctx context.Context, onError func(error)) {
 			if !ok {
 				return
 			}
-			if filepath.Base(ev.Name) == name {
+			base := filepath.Base(ev.Name)
+			c, isCopy := ConflictCopyOf(v.store.path, base)
+			switch {
+			case isCopy && ev.Has(fsnotify.Remove|fsnotify.Rename):
+				delete(pending, c.Path)
+			case isCopy:
+				pending[c.Path] = c
+				settle.Reset(followSettle)
+			case base == name:
 				settle.Reset(followSettle)
 			}
 		case err, ok := <-w.Errors:
