@@ -383,7 +383,7 @@ func printRestorePreview(w io.Writer, p *app.RestorePreview) {
 	fmt.Fprintf(w, "Backup %s: %d account%s, made %s (format %d).\n", o.Path, len(o.Accounts)+len(o.Invalid), plural(len(o.Accounts)+len(o.Invalid)), created, o.Version)
 	marks := map[vault.MergeStatus]string{vault.MergeNew: "+ new", vault.MergeIdentical: "= same", vault.MergeChanged: "~ changed", vault.MergeConflict: "! conflict"}
 	for _, it := range p.Items {
-		line := fmt.Sprintf("  %-10s %s", marks[it.Status], it.Incoming.Label())
+		line := fmt.Sprintf("  %-10s %s", marks[it.Status], vault.EscapeLabel(it.Incoming.Label()))
 		if len(it.Differences) > 0 {
 			line += " (" + strings.Join(it.Differences, ", ") + ")"
 		}
@@ -481,7 +481,7 @@ func newBackupVerify(e *Env) *cobra.Command {
 				fmt.Fprintln(e.Out, "It would restore every account in the vault with the same codes.")
 			} else {
 				for _, m := range c.Missing {
-					fmt.Fprintf(e.Out, "  not in this backup: %s\n", m.Label())
+					fmt.Fprintf(e.Out, "  not in this backup: %s\n", vault.EscapeLabel(m.Label()))
 				}
 				fmt.Fprintln(e.Out, "Make a new backup to include these.")
 			}
