@@ -196,7 +196,7 @@ func (a *App) PreviewRestore(ctx context.Context, src RestoreSource) (*RestorePr
 	if err != nil {
 		return nil, err
 	}
-	o, err := backup.OpenFile(src.Path, u, src.Progress)
+	o, err := backup.OpenFileContext(ctx, src.Path, u, src.Progress)
 	if err != nil {
 		return nil, err
 	}
@@ -261,7 +261,7 @@ func (a *App) VerifyBackup(ctx context.Context, src RestoreSource) (VerifyResult
 	if err != nil {
 		return VerifyResult{}, err
 	}
-	o, cmp, err := backup.Verify(src.Path, u, v.Accounts(), a.verifyLog(), src.Progress)
+	o, cmp, err := backup.VerifyContext(ctx, src.Path, u, v.Accounts(), a.verifyLog(), src.Progress)
 	if o == nil {
 		return VerifyResult{}, err
 	}
@@ -640,7 +640,7 @@ func ExplainBackup(err error) string {
 	case errors.Is(err, backup.ErrWrongPassphrase), errors.Is(err, backup.ErrNoIdentity),
 		errors.Is(err, backup.ErrDamaged), errors.Is(err, backup.ErrNotAge), errors.Is(err, backup.ErrNotBackup),
 		errors.Is(err, backup.ErrMalformed), errors.Is(err, backup.ErrTooLarge), errors.Is(err, backup.ErrNoPassphrase),
-		errors.Is(err, backup.ErrUnreadableEntries), errors.As(err, &newer):
+		errors.Is(err, backup.ErrUnreadableEntries), errors.Is(err, backup.ErrInterrupted), errors.As(err, &newer):
 		return err.Error() + ". Your vault was not changed."
 	case errors.Is(err, paper.ErrNothingToPrint):
 		return "No accounts match that selection; nothing was printed."

@@ -136,52 +136,61 @@ func TestEncryptedExportWithoutTerminal(t *testing.T) {
 	noVault(t, home)
 }
 
-func TestImportFromFIFOHonoursInterrupt(t *testing.T) {
-	dir := t.TempDir()
-	fifo := filepath.Join(dir, "export.fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skipf("cannot make a FIFO here: %v", err)
+func TestReadingFromFIFOHonoursInterrupt(t *testing.T) {
+	for _, tt := range []struct {
+		name, want string
+		args       []string
+	}{
+		{"import", "Nothing was imported", []string{"import", "--yes"}},
+		{"restore", "Your vault was not changed", []string{"backup", "restore", "--yes"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fifo := filepath.Join(t.TempDir(), "export.fifo")
+			if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+				t.Skipf("cannot make a FIFO here: %v", err)
+			}
+			home := t.TempDir()
+			cmd := detached(t, home, "", append(tt.args, fifo)...)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			waited := make(chan error, 1)
+			go func() { waited <- cmd.Wait() }()
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			// Interrupt only once the command waits on the FIFO (the kernel
+			// says so in wchan): an interrupt before its handler is set up
+			// would kill it, which proves nothing.
+			for !waitingOnFIFO(t, cmd.Process.Pid) {
+				select {
+				case err := <-waited:
+					t.Fatalf("ended before reading the FIFO: %v\n%s", err, stderr.String())
+				case <-ctx.Done():
+					cmd.Process.Kill()
+					t.Fatal("never started waiting on the FIFO")
+				case <-time.After(20 * time.Millisecond):
+				}
+			}
+			cmd.Process.Signal(os.Interrupt)
+			var err error
+			select {
+			case err = <-waited:
+			case <-ctx.Done():
+				cmd.Process.Kill()
+				t.Fatalf("still running a minute after Ctrl-C; stderr: %s", stderr.String())
+			}
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+				t.Fatalf("exit: %v (want a clean exit 1)\n%s", err, stderr.String())
+			}
+			if msg := stderr.String(); !strings.Contains(msg, "export.fifo") || !strings.Contains(msg, "stopped before") || !strings.Contains(msg, tt.want) {
+				t.Errorf("message: %s", msg)
+			}
+			noVault(t, home)
+		})
 	}
-	home := t.TempDir()
-	cmd := detached(t, home, "", "import", "--yes", fifo)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	waited := make(chan error, 1)
-	go func() { waited <- cmd.Wait() }()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	// Interrupt only once the command waits on the FIFO (the kernel says
-	// so in wchan): an interrupt before its handler is set up would kill
-	// it, which proves nothing.
-	for !waitingOnFIFO(t, cmd.Process.Pid) {
-		select {
-		case err := <-waited:
-			t.Fatalf("ended before reading the FIFO: %v\n%s", err, stderr.String())
-		case <-ctx.Done():
-			cmd.Process.Kill()
-			t.Fatal("never started waiting on the FIFO")
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-	cmd.Process.Signal(os.Interrupt)
-	var err error
-	select {
-	case err = <-waited:
-	case <-ctx.Done():
-		cmd.Process.Kill()
-		t.Fatalf("still running a minute after Ctrl-C; stderr: %s", stderr.String())
-	}
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
-		t.Fatalf("exit: %v (want a clean exit 1)\n%s", err, stderr.String())
-	}
-	if msg := stderr.String(); !strings.Contains(msg, "export.fifo") || !strings.Contains(msg, "stopped before") || !strings.Contains(msg, "Nothing was imported") {
-		t.Errorf("message: %s", msg)
-	}
-	noVault(t, home)
 }
 
 // waitingOnFIFO reports whether a thread of pid sleeps in the kernel

@@ -29,6 +29,9 @@ var (
 	// ErrUnreadableEntries: the backup decrypts and is authentic, but some
 	// of its entries cannot be restored (listed in Contents.Invalid).
 	ErrUnreadableEntries = errors.New("some entries of this backup cannot be restored")
+	// ErrInterrupted: the caller gave up (Ctrl-C) before the file was
+	// read whole, as when it is a FIFO nobody writes to.
+	ErrInterrupted = errors.New("stopped before the backup was read")
 	// ErrNoRecipients: an encryption target with neither passphrase nor recipients.
 	ErrNoRecipients = errors.New("no passphrase and no recipients to encrypt the backup to")
 )

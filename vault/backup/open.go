@@ -3,9 +3,11 @@ package backup
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -66,6 +68,47 @@ func OpenFile(path string, u Unlock, progress ProgressFunc) (*Opened, error) {
 	o.Path = path
 	return o, nil
 }
+
+// OpenFileContext is OpenFile that gives up when ctx is done (Ctrl-C),
+// also while waiting on a FIFO nobody writes to, which would otherwise
+// block reading forever.
+func OpenFileContext(ctx context.Context, path string, u Unlock, progress ProgressFunc) (*Opened, error) {
+	type result struct {
+		data []byte
+		err  error
+	}
+	read := make(chan result, 1)
+	go func() {
+		data, err := readLimited(path)
+		read <- result{data, err}
+	}()
+	var data []byte
+	select {
+	case r := <-read:
+		if r.err != nil {
+			return nil, fileErr(path, r.err)
+		}
+		data = r.data
+	case <-ctx.Done():
+		if info, err := os.Stat(path); err == nil && info.Mode()&fs.ModeNamedPipe != 0 {
+			releaseFIFO(path) // lets the reading goroutine end
+		}
+		return nil, fileErr(path, &interrupted{ctx.Err()})
+	}
+	o, err := Open(data, u, progress)
+	if err != nil {
+		return nil, fileErr(path, err)
+	}
+	o.Path = path
+	return o, nil
+}
+
+// interrupted is ErrInterrupted unwrapping to the context's error.
+type interrupted struct{ cause error }
+
+func (e *interrupted) Error() string        { return ErrInterrupted.Error() }
+func (e *interrupted) Is(target error) bool { return target == ErrInterrupted }
+func (e *interrupted) Unwrap() error        { return e.cause }
 
 func readLimited(path string) ([]byte, error) {
 	f, err := os.Open(path)

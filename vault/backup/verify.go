@@ -1,6 +1,7 @@
 package backup
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -163,16 +164,26 @@ func (l *VerifyLog) Add(r VerifyRecord) error {
 // recorded as failed too, and returned with an error wrapping
 // ErrUnreadableEntries beside the Opened backup and its Comparison.
 func Verify(path string, u Unlock, current []*vault.Account, log *VerifyLog, progress ProgressFunc) (*Opened, Comparison, error) {
-	o, err := OpenFile(path, u, progress)
+	return VerifyContext(context.Background(), path, u, current, log, progress)
+}
+
+// VerifyContext is Verify that gives up reading when ctx is done; an
+// interrupted drill is not recorded.
+func VerifyContext(ctx context.Context, path string, u Unlock, current []*vault.Account, log *VerifyLog, progress ProgressFunc) (*Opened, Comparison, error) {
+	o, err := OpenFileContext(ctx, path, u, progress)
 	rec := VerifyRecord{File: filepath.Base(path), VerifiedAt: time.Now().UTC().Truncate(time.Second)}
 	if err != nil {
-		if data, rerr := os.ReadFile(path); rerr == nil && len(data) <= MaxFileSize {
-			rec.SHA256 = Hash(data)
+		// Only a regular file is read again: a FIFO would block, and give
+		// other bytes anyway.
+		if info, serr := os.Stat(path); serr == nil && info.Mode().IsRegular() && info.Size() <= MaxFileSize && !errors.Is(err, ErrInterrupted) {
+			if data, rerr := os.ReadFile(path); rerr == nil && len(data) <= MaxFileSize {
+				rec.SHA256 = Hash(data)
+			}
 		}
 		rec.Problem = err.Error()
 		// A wrong passphrase says nothing about the file: don't record it
 		// as a failed drill.
-		if log != nil && rec.SHA256 != "" && !errors.Is(err, ErrWrongPassphrase) && !errors.Is(err, ErrNoPassphrase) {
+		if log != nil && rec.SHA256 != "" && !errors.Is(err, ErrWrongPassphrase) && !errors.Is(err, ErrNoPassphrase) && !errors.Is(err, ErrInterrupted) {
 			_ = log.Add(rec)
 		}
 		return nil, Comparison{}, err
