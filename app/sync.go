@@ -65,6 +65,24 @@ func plural(n int, what string) string {
 	return strconv.Itoa(n) + " " + what + "s"
 }
 
+// VaultWarning is what the window should say about the open vault's file,
+// or "": entries that could not be read (the vault is read-only until it
+// is repaired), or a change saved by another program that could not be read
+// in.
+func (a *App) VaultWarning() string {
+	v, err := a.Vault()
+	if err != nil {
+		return ""
+	}
+	if damaged := v.Damaged(); len(damaged) > 0 {
+		return Explain(&vault.ReadOnlyError{Damaged: damaged})
+	}
+	if err := a.FollowError(); err != nil {
+		return "A change another program saved to the vault could not be read: " + Explain(err) + " The accounts shown are the last readable version."
+	}
+	return ""
+}
+
 // conflictCopyFound merges a copy the vault's watch found.
 func (a *App) conflictCopyFound(c vault.ConflictCopy) {
 	_, _ = a.MergeConflictCopy(c, nil)

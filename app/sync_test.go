@@ -1,11 +1,17 @@
 package app
 
 import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"filippo.io/age"
 
 	"github.com/sparekey/sparekey/vault"
 )
@@ -69,5 +75,51 @@ func TestFollowMergesConflictCopies(t *testing.T) {
 	a.DismissConflict(states[0].Copy.Path)
 	if len(a.ConflictStates()) != 0 {
 		t.Error("a dismissed report stayed")
+	}
+}
+
+// TestDamagedEntryOpensReadOnly: one unreadable entry does not lock the
+// person out of the others. They give codes; every change is refused with
+// a message naming the entry and the way to repair it; the file keeps the
+// damaged entry for that repair.
+func TestDamagedEntryOpensReadOnly(t *testing.T) {
+	a := coreApp(t)
+	v, _ := a.Vault()
+	valid := `{"id":"good","issuer":"Good","name":"me","secret":"JBSWY3DPEHPK3PXP","kind":"totp","algorithm":"SHA1","digits":6,"period":30}`
+	broken := `{"id":"bad","issuer":"Broken","name":"me","secret":"!!not base32","kind":"totp","algorithm":"SHA1","digits":6,"period":30}`
+	var buf bytes.Buffer
+	w, err := age.Encrypt(&buf, v.Recipient())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(w, `{"schema":2,"app":"sparekey","accounts":[%s,%s],"deleted":[]}`, valid, broken)
+	w.Close()
+	if err := os.WriteFile(a.Paths().Vault, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a.Lock()
+	if err := a.Unlock(context.Background(), nil); err != nil {
+		t.Fatalf("a vault with one damaged entry does not open: %v", err)
+	}
+	accts, err := a.Accounts()
+	if err != nil || len(accts) != 1 || accts[0].Issuer != "Good" {
+		t.Fatalf("the valid account: %v, %v", accts, err)
+	}
+	if _, err := a.CurrentCode(accts[0].ID); err != nil {
+		t.Errorf("no code from the valid account: %v", err)
+	}
+	warning := a.VaultWarning()
+	for _, want := range []string{"entry 2", "Broken", "read-only", "backup", "vault.age.prev"} {
+		if !strings.Contains(warning, want) {
+			t.Errorf("the warning lacks %q: %s", want, warning)
+		}
+	}
+	_, err = a.AddURI("otpauth://totp/New:me?secret=GEZDGNBVGY3TQOJQ&issuer=New")
+	var readOnly *vault.ReadOnlyError
+	if !errors.As(err, &readOnly) {
+		t.Fatalf("a change to a damaged vault: %v", err)
+	}
+	if after, _ := os.ReadFile(a.Paths().Vault); !bytes.Equal(after, buf.Bytes()) {
+		t.Error("the damaged vault was rewritten")
 	}
 }

@@ -98,6 +98,7 @@ type UI struct {
 	hidden          bool // hidden to the tray
 	exitWatchdog    bool // a real process (Run): Quit ends it even if Fyne hangs
 	stopScreenWatch func()
+	vaultWarning    string // the last VaultWarning shown
 	screenWatchErr  error
 	screenWatchGen  int
 }
@@ -299,6 +300,13 @@ func (u *UI) accountsChanged() {
 		u.showState()
 	}
 	u.refreshTray()
+	// Said once per new problem, not at every change.
+	if w := u.core.VaultWarning(); w != u.vaultWarning {
+		u.vaultWarning = w
+		if w != "" {
+			u.status.show(w, 20*time.Second)
+		}
+	}
 }
 
 // Lock locks the vault (the screen follows through OnLock).
