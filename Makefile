@@ -22,7 +22,7 @@ SHOTS     ?= $(CURDIR)/screenshots
 BUILD_PKGS := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev libwayland-dev
 # Real peers the tests run against, and the headless desktop they run in.
 TEST_PKGS  := xvfb xdotool x11-apps imagemagick dbus dbus-x11 gnome-keyring libsecret-tools \
-              age oathtool zbar-tools qrencode poppler-utils xclip hyperfine
+              age oathtool zbar-tools qrencode poppler-utils xclip hyperfine syncthing
 # The aws CLI and moto_server come with the machine's Python.
 PY_TOOLS   := aws moto_server
 
