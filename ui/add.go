@@ -41,7 +41,8 @@ type addDialog struct {
 }
 
 func (u *UI) showAddDialog() {
-	if st, _ := u.core.State(); st != app.StateUnlocked {
+	if msg := u.vaultNeeded(); msg != "" {
+		u.status.show(msg, 8*time.Second)
 		return
 	}
 	if u.adding != nil {

@@ -310,7 +310,22 @@ func (w *backupsWindow) createOptions() (app.BackupOptions, error) {
 	return opts, nil
 }
 
+// vaultClosed says, before any file picker, that what was asked for needs
+// the vault open, and reports whether it did.
+func (w *backupsWindow) vaultClosed(what string) bool {
+	msg := w.u.vaultNeeded()
+	if msg == "" {
+		return false
+	}
+	w.status.Importance = widget.WarningImportance
+	w.status.SetText(what + ": " + msg)
+	return true
+}
+
 func (w *backupsWindow) askCreate() {
+	if w.vaultClosed("Backup") {
+		return
+	}
 	if _, err := w.createOptions(); err != nil {
 		w.fail("Backup", err)
 		return
@@ -630,6 +645,9 @@ func (w *backupsWindow) paperTab() fyne.CanvasObject {
 
 // askPaper repeats the warning before anything is written.
 func (w *backupsWindow) askPaper() {
+	if w.vaultClosed("Paper backup") {
+		return
+	}
 	dialog.ShowCustomConfirm("Paper backup", "Continue", "Cancel", para(plaintextWarning), func(ok bool) {
 		if ok {
 			w.chooseSave("Save the paper backup", "sparekey-paper-"+w.today()+".pdf", w.paperBackup)
@@ -685,6 +703,9 @@ func (w *backupsWindow) exportFormat() app.ExportFormat {
 var errExportNotAcknowledged = errors.New("every export holds your secrets unencrypted; tick \"I understand this file is not encrypted\" first, keep the file offline and delete it when done")
 
 func (w *backupsWindow) askExport() {
+	if w.vaultClosed("Export") {
+		return
+	}
 	if !w.ack.Checked {
 		w.fail("Export", errExportNotAcknowledged)
 		return

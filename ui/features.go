@@ -21,13 +21,14 @@ import (
 // choice. The AWS chores (app/aws.go) and the recovery guide have windows
 // of their own (aws.go, guide.go).
 
-// extraMenuItems are the Sparekey menu entries of those features.
-func (u *UI) extraMenuItems() []*fyne.MenuItem {
-	return []*fyne.MenuItem{
-		fyne.NewMenuItemWithIcon("Import from another app…", theme.DownloadIcon(), u.showImport),
-		fyne.NewMenuItemWithIcon("Back up now", theme.DocumentSaveIcon(), u.backupNow),
-		fyne.NewMenuItemWithIcon("Backups…", theme.StorageIcon(), func() { u.showBackups() }),
-	}
+// extraMenuItems are the Sparekey menu entries of those features, and
+// those of them that need the vault open. Backups… does not: restoring
+// and verifying work before a vault exists.
+func (u *UI) extraMenuItems() (items, needVault []*fyne.MenuItem) {
+	imp := fyne.NewMenuItemWithIcon("Import from another app…", theme.DownloadIcon(), u.showImport)
+	now := fyne.NewMenuItemWithIcon("Back up now", theme.DocumentSaveIcon(), u.backupNow)
+	backups := fyne.NewMenuItemWithIcon("Backups…", theme.StorageIcon(), func() { u.showBackups() })
+	return []*fyne.MenuItem{imp, now, backups}, []*fyne.MenuItem{imp, now}
 }
 
 // extraMenus are whole menus of those features.
@@ -42,7 +43,8 @@ func (u *UI) hasImport() bool { return true }
 // showImport picks an export file, previews what it would add and adds the
 // new accounts. Nothing existing is overwritten from here.
 func (u *UI) showImport() {
-	if st, _ := u.core.State(); st != app.StateUnlocked {
+	if msg := u.vaultNeeded(); msg != "" {
+		u.status.show(msg, 8*time.Second)
 		return
 	}
 	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
@@ -137,6 +139,10 @@ func (u *UI) showImportPreview(p *app.ImportPreview) {
 
 // backupNow writes an automatic backup at once, or says how to set them up.
 func (u *UI) backupNow() {
+	if msg := u.vaultNeeded(); msg != "" {
+		u.status.show(msg, 8*time.Second)
+		return
+	}
 	if u.core.Settings().BackupDir == "" {
 		u.status.show("Choose a backup folder in Settings first; then every change is backed up, encrypted.", 8*time.Second)
 		return

@@ -140,7 +140,9 @@ func (u *UI) installMainMenu() {
 	quit.Shortcut = shortcutQuit
 	quit.IsQuit = true
 	items := []*fyne.MenuItem{add}
-	items = append(items, u.extraMenuItems()...)
+	extra, extraNeedVault := u.extraMenuItems()
+	items = append(items, extra...)
+	u.vaultItems = append([]*fyne.MenuItem{add, lock}, extraNeedVault...)
 	items = append(items, fyne.NewMenuItemSeparator(), settings, fyne.NewMenuItemSeparator(), lock, quit)
 	file := fyne.NewMenu("Sparekey", items...)
 
@@ -167,6 +169,7 @@ func (u *UI) installMainMenu() {
 	menus = append(menus, u.extraMenus()...)
 	menus = append(menus, help)
 	u.win.SetMainMenu(fyne.NewMainMenu(menus...))
+	u.refreshMenu()
 }
 
 func (u *UI) showKeys() {

@@ -87,7 +87,10 @@ type UI struct {
 	idle        *app.IdleTimer
 	tray        *trayMenu
 	adding      *addDialog
-	dialogs     []dialog.Dialog
+	// vaultItems are the main menu's entries that need the vault open;
+	// they are disabled on every other screen.
+	vaultItems []*fyne.MenuItem
+	dialogs    []dialog.Dialog
 	// afterShow is what a screen does once it is on the window (start
 	// unlocking, take the focus).
 	afterShow func()
@@ -279,6 +282,35 @@ func (u *UI) setScreen(o fyne.CanvasObject) {
 	}
 	u.body.Objects = []fyne.CanvasObject{o}
 	u.body.Refresh()
+	u.refreshMenu()
+}
+
+// refreshMenu enables what needs the vault only while it is open: before
+// one exists "Add an account…" did nothing, and a backup went through its
+// file picker only to fail.
+func (u *UI) refreshMenu() {
+	closed := u.vaultNeeded() != ""
+	changed := false
+	for _, it := range u.vaultItems {
+		if it.Disabled != closed {
+			it.Disabled, changed = closed, true
+		}
+	}
+	if mm := u.win.MainMenu(); changed && mm != nil {
+		mm.Refresh()
+	}
+}
+
+// vaultNeeded says what to do first when the vault is not open, and ""
+// when it is.
+func (u *UI) vaultNeeded() string {
+	switch st, _ := u.core.State(); st {
+	case app.StateUnlocked:
+		return ""
+	case app.StateMissing:
+		return "There is no vault yet. Create the vault first, in the main window."
+	}
+	return "The vault is locked. Unlock it first, in the main window."
 }
 
 // locked runs after core.Lock, whatever asked for it.
