@@ -46,7 +46,7 @@ func (e *LockedError) Error() string {
 	if e.Holder != "" {
 		who = e.Holder
 	}
-	return fmt.Sprintf("the vault %s is being changed by %s; waited %s for it to finish", filepath.Base(e.Path), who, e.Waited.Round(100*time.Millisecond))
+	return fmt.Sprintf("%s is being changed by %s; waited %s for it to finish", filepath.Base(e.Path), who, e.Waited.Round(100*time.Millisecond))
 }
 
 func (e *LockedError) Unwrap() error { return ErrBusy }
@@ -59,14 +59,18 @@ type vaultLock struct{ f *os.File }
 // a waiter the moment the lock is free: polling would let a busy writer take
 // the lock again and again ahead of the one waiting.
 func acquireLock(vaultPath string, timeout time.Duration) (*vaultLock, error) {
-	path := LockPath(vaultPath)
+	return lockAt(LockPath(vaultPath), vaultPath, timeout)
+}
+
+// lockAt locks the file path on behalf of guarded, the file the errors name.
+func lockAt(path, guarded string, timeout time.Duration) (*vaultLock, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		// A lock needs no write access to the lock file, only the file; in
 		// a read-only folder the save that follows says what is wrong.
 		var rerr error
 		if f, rerr = os.Open(path); rerr != nil {
-			return nil, saveError(vaultPath, err)
+			return nil, saveError(guarded, err)
 		}
 	}
 	if ok, err := tryLock(f); err != nil || ok {
@@ -98,7 +102,7 @@ func acquireLock(vaultPath string, timeout time.Duration) (*vaultLock, error) {
 			}
 			f.Close()
 		}()
-		return nil, &LockedError{Path: vaultPath, Waited: time.Since(start), Holder: holder}
+		return nil, &LockedError{Path: guarded, Waited: time.Since(start), Holder: holder}
 	}
 }
 
@@ -109,4 +113,18 @@ func (l *vaultLock) release() {
 	unlock(l.f)
 	l.f.Close()
 	l.f = nil
+}
+
+// LockFile takes the same kind of lock on any file Sparekey keeps beside
+// its data (a backup folder's index, a status file): the read-modify-write
+// of such a file by the window and the command line at once is otherwise
+// lost like a vault's. lockPath is created if missing and never removed.
+// The lock is released by calling release, or by the OS if the process
+// dies. A lock not had within timeout gives a *LockedError.
+func LockFile(lockPath string, timeout time.Duration) (release func(), err error) {
+	l, err := lockAt(lockPath, lockPath, timeout)
+	if err != nil {
+		return nil, err
+	}
+	return l.release, nil
 }
