@@ -84,6 +84,12 @@ func newMainScreen(u *UI) *mainScreen {
 // reload takes a new snapshot of the accounts (after unlock or a change).
 func (m *mainScreen) reload() {
 	m.u.trace("reload")
+	// The keyboard cursor stays on its account, wherever a change made
+	// elsewhere (the command line, a sync) moves it in the list.
+	var selected string
+	if a := m.list.Account(m.current); a != nil {
+		selected = a.ID
+	}
 	accts, err := m.u.core.Accounts()
 	if err != nil {
 		m.list.Clear()
@@ -101,6 +107,9 @@ func (m *mainScreen) reload() {
 		m.tagSelect.Show()
 	}
 	m.list.Filter(m.search.Text, m.tag)
+	if i := m.list.Index(selected); selected != "" && i >= 0 {
+		m.current = i
+	}
 	m.afterFilter()
 }
 
