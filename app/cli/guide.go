@@ -11,83 +11,155 @@ import (
 
 func init() { register(newGuideCommand) }
 
-// actionCommands says which command carries out a guide step.
-var actionCommands = map[guide.Action]string{
-	guide.ActionResync:       "sparekey aws resync NAME",
-	guide.ActionShowTwoCodes: "sparekey code NAME --next",
-	guide.ActionEnroll:       "sparekey aws enroll",
-	guide.ActionReplace:      "sparekey aws replace",
-	guide.ActionOrphans:      "sparekey aws orphans --delete",
-	guide.ActionDeactivate:   "sparekey aws devices --all",
-	guide.ActionAudit:        "sparekey aws audit",
-	guide.ActionBackup:       "sparekey backup create",
-	guide.ActionSession:      "sparekey aws session",
+// answerFlags are the decision tree's answers as flags, shared by `guide`
+// and `recover`: each question's Flag, yes/no ones as plain booleans.
+type answerFlags struct {
+	values map[string]*string
+	bools  map[string]*bool
+	// legacy --no-email-or-phone, kept for scripts written against it.
+	noEmailOrPhone bool
+}
+
+func addAnswerFlags(cmd *cobra.Command) *answerFlags {
+	af := &answerFlags{values: map[string]*string{}, bools: map[string]*bool{}}
+	f := cmd.Flags()
+	for _, q := range guide.Questions() {
+		name := strings.TrimPrefix(q.Flag, "--")
+		vals := make([]string, len(q.Answers))
+		for i, a := range q.Answers {
+			vals[i] = a.Value
+		}
+		if q.Bool {
+			af.bools[q.Key] = f.Bool(name, false, q.Text)
+			continue
+		}
+		af.values[q.Key] = f.String(name, "", q.Text+" ("+strings.Join(vals, ", ")+")")
+	}
+	f.BoolVar(&af.noEmailOrPhone, "no-email-or-phone", false, "same as --email-phone no-email")
+	_ = f.MarkHidden("no-email-or-phone")
+	return af
+}
+
+// answers returns the flags given; a boolean flag left out is not an
+// answer (the tree counts it as "no").
+func (af *answerFlags) answers(cmd *cobra.Command) guide.Answers {
+	a := guide.Answers{}
+	for k, v := range af.values {
+		if *v != "" {
+			a[k] = *v
+		}
+	}
+	for k, v := range af.bools {
+		if *v {
+			a[k] = "yes"
+		}
+	}
+	if af.noEmailOrPhone {
+		a["email_phone"] = "no-email"
+	}
+	return a
+}
+
+func (af *answerFlags) any(cmd *cobra.Command) bool { return len(af.answers(cmd)) > 0 }
+
+// printQuestions lists the questions with the flag that answers each.
+func printQuestions(e *Env) {
+	for _, q := range guide.Questions() {
+		if q.Bool {
+			fmt.Fprintf(e.Out, "%s\n  %-18s yes (leave it out for no)\n", q.Text, q.Flag)
+			continue
+		}
+		fmt.Fprintf(e.Out, "%s (%s)\n", q.Text, q.Flag)
+		for _, a := range q.Answers {
+			fmt.Fprintf(e.Out, "  %-18s %s\n", a.Value, a.Label)
+		}
+	}
 }
 
 func newGuideCommand(e *Env) *cobra.Command {
-	var situation, who, device string
-	var other, noContact bool
+	var af *answerFlags
 	cmd := &cobra.Command{
 		Use:   "guide",
-		Short: "Step-by-step recovery for a lost, broken, stolen or out-of-sync MFA device",
+		Short: "Print the recovery path for a lost, broken, stolen or out-of-sync MFA device",
 		Long: `Print the recovery path for your situation. Without flags, list the questions
-and their answers.`,
-		Example: `  sparekey guide --situation lost --who root --device phone
+and the flags that answer them. 'sparekey recover' walks the same path with
+you, step by step, and keeps your progress.`,
+		Example: `  sparekey guide --situation lost --who root --device phone --email-phone both
   sparekey guide --situation out-of-sync --who iam-user --device sparekey
+  sparekey guide --situation lost --who iam-user --device phone --kept-seed
   sparekey guide --situation planning --who root`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if situation == "" {
+			if !af.any(cmd) {
 				if e.JSON {
 					return e.printJSON(guide.Questions())
 				}
-				for _, q := range guide.Questions() {
-					fmt.Fprintf(e.Out, "%s (--%s)\n", q.Text, strings.ReplaceAll(q.Key, "_", "-"))
-					for _, a := range q.Answers {
-						fmt.Fprintf(e.Out, "  %-12s %s\n", a.Value, a.Label)
-					}
-				}
-				fmt.Fprintln(e.Out, "\nThen: sparekey guide --situation S --who W --device D [--other-device] [--no-email-or-phone]")
+				printQuestions(e)
+				fmt.Fprintln(e.Out, "\nThen: sparekey guide --situation S --who W --device D [more answers], or 'sparekey recover' to be asked.")
 				return nil
 			}
-			g, err := guide.For(guide.Situation(situation), guide.Who(who), guide.Device(device),
-				guide.Facts{OtherDevice: other, NoEmailOrPhone: noContact})
+			g, err := guide.Resolve(af.answers(cmd))
 			if err != nil {
 				return usagef("%v", err)
 			}
 			if e.JSON {
 				return e.printJSON(g)
 			}
-			printGuide(e, g)
+			printGuide(e, g, guide.Binding{})
 			return nil
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&situation, "situation", "", "out-of-sync, lost, broken, stolen, app-wiped or planning")
-	f.StringVar(&who, "who", "iam-user", "root, iam-user or admin")
-	f.StringVar(&device, "device", "phone", "sparekey, phone, hardware or fido")
-	f.BoolVar(&other, "other-device", false, "another registered MFA device still works")
-	f.BoolVar(&noContact, "no-email-or-phone", false, "root: the account's email or phone cannot be reached")
+	af = addAnswerFlags(cmd)
 	return cmd
 }
 
-func printGuide(e *Env, g guide.Guide) {
+func stepKindLabel(k guide.StepKind) string {
+	switch k {
+	case guide.KindSparekey:
+		return "Sparekey does it"
+	case guide.KindMessage:
+		return "A message to send"
+	}
+	return "You do it"
+}
+
+func printStep(e *Env, n int, st guide.Step, b guide.Binding) {
+	fmt.Fprintf(e.Out, "%d. %s  [%s]\n", n, st.Title, stepKindLabel(st.Kind))
+	if st.Where != "" {
+		fmt.Fprintf(e.Out, "   Where: %s\n", st.Where)
+	}
+	if st.Detail != "" {
+		fmt.Fprintf(e.Out, "   %s\n", st.Detail)
+	}
+	if st.Command != "" {
+		fmt.Fprintf(e.Out, "   Command: %s\n", b.Fill(st.Command))
+	}
+	if st.Message != nil {
+		fmt.Fprintf(e.Out, "   To: %s\n   Subject: %s\n", b.Fill(st.Message.To), b.Fill(st.Message.Subject))
+		for _, line := range strings.Split(b.Fill(st.Message.Body), "\n") {
+			fmt.Fprintf(e.Out, "   | %s\n", line)
+		}
+	}
+	if st.Wait != "" {
+		fmt.Fprintf(e.Out, "   This may take days: waiting for %s is normal.\n", st.Wait)
+	}
+	for _, br := range st.IfCant {
+		fmt.Fprintf(e.Out, "   What if: %s? %s", br.Problem, br.Then)
+		if br.Goto != "" {
+			fmt.Fprintf(e.Out, " (sparekey recover --path %s)", br.Goto)
+		}
+		fmt.Fprintln(e.Out)
+	}
+}
+
+func printGuide(e *Env, g guide.Guide, b guide.Binding) {
 	fmt.Fprintf(e.Out, "%s\n%s\n\n%s\n", g.Title, strings.Repeat("=", len([]rune(g.Title))), g.Summary)
 	for _, w := range g.Warnings {
 		fmt.Fprintf(e.Out, "\n! %s\n", w)
 	}
 	fmt.Fprintln(e.Out)
 	for i, st := range g.Steps {
-		fmt.Fprintf(e.Out, "%d. %s\n", i+1, st.Title)
-		if st.Where != "" {
-			fmt.Fprintf(e.Out, "   Where: %s\n", st.Where)
-		}
-		if st.Detail != "" {
-			fmt.Fprintf(e.Out, "   %s\n", st.Detail)
-		}
-		if c, ok := actionCommands[st.Action]; ok {
-			fmt.Fprintf(e.Out, "   Sparekey: %s\n", c)
-		}
+		printStep(e, i+1, st, b)
 	}
 	if len(g.IfStuck) > 0 {
 		fmt.Fprintln(e.Out, "\nIf it does not work:")
@@ -96,6 +168,7 @@ func printGuide(e *Env, g guide.Guide) {
 		}
 	}
 	if g.Drill != "" {
-		fmt.Fprintf(e.Out, "\nRehearse it: %s\n", g.Drill)
+		fmt.Fprintf(e.Out, "\nRehearse it on the practice account: sparekey drill run %s\n", g.Drill)
 	}
+	fmt.Fprintf(e.Out, "\nPath %s. Walk it with progress kept: sparekey recover --path %s\n", g.ID, g.ID)
 }

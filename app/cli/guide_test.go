@@ -21,12 +21,19 @@ func TestGuideCommand(t *testing.T) {
 		code int
 		want []string
 	}{
-		{[]string{"guide"}, 0, []string{"What happened?", "out-of-sync", "--situation"}},
-		{[]string{"guide", "--situation", "lost", "--who", "root", "--device", "phone"}, 0,
-			[]string{"alternative factors", "Call me now", "Sparekey: sparekey aws enroll", "Rehearse it:"}},
+		{[]string{"guide"}, 0, []string{"What happened?", "out-of-sync", "--situation", "--email-phone", "--other-device     yes (leave it out for no)"}},
+		{[]string{"guide", "--situation", "lost", "--who", "root", "--device", "phone", "--email-phone", "both"}, 0,
+			[]string{"alternative factors", "Call me now", "Command: sparekey code NAME --next", "What if: It says \"Authentication failed\"", "sparekey drill run root-single-device"}},
 		{[]string{"guide", "--situation", "out-of-sync", "--who", "iam-user", "--device", "sparekey"}, 0,
-			[]string{"Sparekey: sparekey aws resync NAME", "Send the two codes straight away"}},
-		{[]string{"guide", "--situation", "out-of-sync", "--device", "fido"}, 2, nil},
+			[]string{"Command: sparekey aws resync NAME", "Send the two codes straight away"}},
+		{[]string{"guide", "--situation", "out-of-sync", "--who", "iam-user", "--device", "hardware"}, 0,
+			[]string{"Command: sparekey aws resync --serial SERIAL --code1 CODE1 --code2 CODE2"}},
+		{[]string{"guide", "--situation", "lost", "--who", "admin", "--device", "phone"}, 0,
+			[]string{"Command: sparekey aws remove --user USER --serial SERIAL"}},
+		{[]string{"guide", "--situation", "lost", "--who", "root", "--device", "phone", "--no-email-or-phone"}, 0,
+			[]string{"Request assistance with lost or unusable MFA device", "Path lost/root/phone/support"}},
+		{[]string{"guide", "--situation", "lost", "--who", "root", "--device", "phone"}, 2, nil},
+		{[]string{"guide", "--situation", "out-of-sync", "--who", "root", "--device", "fido"}, 2, nil},
 		{[]string{"guide", "--situation", "misplaced"}, 2, nil},
 	}
 	for _, tt := range tests {
