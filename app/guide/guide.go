@@ -588,7 +588,7 @@ func withOtherDevice(who Who, s Situation, dev Device) Guide {
 		ID:      string(s) + "/" + string(who) + "/" + string(dev) + "/other-device",
 		Title:   "Sign in with your other MFA device, then retire the missing one",
 		Summary: "You registered more than one MFA device (AWS allows up to eight per identity), so this is a chore rather than a recovery.",
-		Steps: []Step{{ID: "sign-in-other", Kind: KindPerson, Title: "Sign in with the device that still works", Detail: "At the MFA prompt, pick the working device if asked which one to use."}},
+		Steps:   []Step{{ID: "sign-in-other", Kind: KindPerson, Title: "Sign in with the device that still works", Detail: "At the MFA prompt, pick the working device if asked which one to use."}},
 	}
 	if who == Root {
 		g.Drill = "root-second-device"
