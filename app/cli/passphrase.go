@@ -69,14 +69,18 @@ func readPassphraseTerminal(prompt string, errOut io.Writer) ([]byte, error) {
 		if !term.IsTerminal(int(os.Stdin.Fd())) {
 			return nil, fmt.Errorf("%w (there is no terminal to ask on: give --passphrase-file or --passphrase-command)", vault.ErrNoPassphrase)
 		}
+		restore := echoOff(int(os.Stdin.Fd()))
 		fmt.Fprint(errOut, prompt+": ")
 		pass, err := term.ReadPassword(int(os.Stdin.Fd()))
+		restore()
 		fmt.Fprintln(errOut)
 		return pass, err
 	}
 	defer tty.Close()
+	restore := echoOff(int(tty.Fd()))
 	fmt.Fprint(tty, prompt+": ")
 	pass, err := term.ReadPassword(int(tty.Fd()))
+	restore()
 	fmt.Fprintln(tty)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the passphrase: %w", err)
