@@ -146,7 +146,9 @@ func ParseRun(data []byte) (*Run, error) {
 
 type newerError struct{ version int }
 
-func (e *newerError) Error() string { return fmt.Sprintf("format version %d is newer than %d", e.version, Version) }
+func (e *newerError) Error() string {
+	return fmt.Sprintf("format version %d is newer than %d", e.version, Version)
+}
 
 // Load reads one run. A damaged or newer file is moved aside and reported
 // as *DamagedRunError; nothing is reset silently.
