@@ -1,11 +1,15 @@
 package ui
 
 import (
+	"context"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/sparekey/sparekey/app"
+	"github.com/sparekey/sparekey/sync/awsmfa"
 )
 
 // Right after an enrollment the window says Sparekey holds the new seed,
@@ -87,4 +91,21 @@ func deviceHeldCell(table fyne.CanvasObject, user string) string {
 		}
 	})
 	return out
+}
+
+// A seed that reaches the vault from elsewhere (another process, which the
+// app reports as a change) becomes a resync choice in the open window.
+func TestAWSWindowFollowsVaultChanges(t *testing.T) {
+	u, core, _ := newAWSHarness(t)
+	w := u.showAWS(tabEnroll)
+	t.Cleanup(w.win.Close)
+	if len(w.resyncPick.Options) != 0 {
+		t.Fatalf("choices before any enrollment: %v", w.resyncPick.Options)
+	}
+	if _, err := core.AWSEnroll(context.Background(), app.AWSConnection{Practice: true}, awsmfa.EnrollRequest{UserName: "bob"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.resyncPick.Options) != 1 {
+		t.Errorf("choices after an enrollment outside the window: %v", w.resyncPick.Options)
+	}
 }

@@ -23,7 +23,7 @@ func TestAWSWindowResyncSaysWhatItWaitsFor(t *testing.T) {
 	w.begin("Resyncing", false)
 	w.showResyncWait(awsmfa.ResyncWait{Left: 75 * time.Second, Reason: awsmfa.WaitFreshCodes})
 	w.showResyncWait(awsmfa.ResyncWait{Left: 41*time.Second + 200*time.Millisecond, Reason: awsmfa.WaitFreshCodes})
-	if s := w.status.Text; !strings.Contains(s, "waiting 42 s for the next period") || !strings.Contains(s, "fresh") {
+	if s := w.status.Text; !strings.Contains(s, "waiting 42 s for two unused codes") || !strings.Contains(s, "only once") {
 		t.Errorf("status while waiting: %q", s)
 	}
 	if !w.progress.Visible() || w.progress.Value < 0.4 || w.progress.Value > 0.5 {

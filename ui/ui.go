@@ -332,6 +332,10 @@ func (u *UI) accountsChanged() {
 		u.showState()
 	}
 	u.refreshTray()
+	// A device enrolled elsewhere (the CLI) becomes a resync choice.
+	if w := awsWindows[u]; w != nil {
+		w.reloadResyncChoices()
+	}
 	// Said once per new problem, not at every change.
 	if w := u.core.VaultWarning(); w != u.vaultWarning {
 		u.vaultWarning = w

@@ -36,7 +36,7 @@ func TestResyncCountdown(t *testing.T) {
 	c.end()
 	got := out.String()
 	for _, want := range []string{
-		"\rWaiting  42 s for the next period, so both codes are fresh",
+		"\rWaiting  42 s for two unused codes: AWS accepts a code only once",
 		"\rWaiting  41 s ",
 		"\rWaiting   1 s ",
 		".\n\rWaiting  30 s for two newer codes",

@@ -46,7 +46,7 @@ const (
 func (r WaitReason) String() string {
 	switch r {
 	case WaitFreshCodes:
-		return "for the next period, so both codes are fresh: AWS accepts a code only once and this device's latest codes were already used"
+		return "for two unused codes: AWS accepts a code only once, and this device's most recent codes were already used"
 	case WaitPeriodEnding:
 		return "for the next period: the current codes would expire before reaching AWS"
 	case WaitAfterRefusal:
