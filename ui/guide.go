@@ -107,7 +107,7 @@ func (g *guideWindow) render() {
 			para("Answer the questions on the left to get the steps for your case: "+strings.Join(missing, ", ")+" still to go. The last two refine the path; unanswered, they count as \"no\"."))
 		return
 	}
-	facts := guide.Facts{OtherDevice: g.answers["other_device"] == "yes", NoEmailOrPhone: g.answers["email_phone"] == "no"}
+	facts := guide.Facts{OtherDevice: g.answers["other_device"] == "yes", NoEmailOrPhone: g.answers["email_phone"] == "no-email", PhoneOutdated: g.answers["email_phone"] == "phone-outdated"}
 	gd, err := guide.For(s, who, dev, facts)
 	if err != nil {
 		text := err.Error()
@@ -153,7 +153,7 @@ func (g *guideWindow) guideObjects(gd guide.Guide) []fyne.CanvasObject {
 		}
 	}
 	if gd.Drill != "" {
-		objs = append(objs, guideSubheading("Rehearse it"), para(gd.Drill))
+		objs = append(objs, guideSubheading("Rehearse it"), para("On the practice account: sparekey drill run "+gd.Drill))
 	}
 	return objs
 }

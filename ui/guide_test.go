@@ -24,9 +24,9 @@ func TestGuideRendersAfterAnswers(t *testing.T) {
 		"Warning: Send the two codes straight away",    // warnings
 		"1. Check this computer's clock",               // numbered steps
 		"2. Resync from Sparekey",
-		"Sparekey waits for a safe moment", // a step's detail
-		"If resync keeps failing",          // if it does not work
-		"sparekey practice drift SERIAL 4", // the drill
+		"Sparekey waits for a safe moment",  // a step's detail
+		"If resync keeps failing",           // if it does not work
+		"sparekey drill run drifted-device", // the drill
 	} {
 		if !containsText(root, want) {
 			t.Errorf("the guide does not show %q", want)
@@ -51,14 +51,14 @@ func TestGuideChoices(t *testing.T) {
 		answers [][2]string
 		want    []string
 	}{
-		{"root without email", [][2]string{{"situation", "lost"}, {"who", "root"}, {"device", "phone"}, {"other_device", "no"}, {"email_phone", "no"}},
-			[]string{"contact AWS Support", "Where: On the troubleshooting page"}},
+		{"root without email", [][2]string{{"situation", "lost"}, {"who", "root"}, {"device", "phone"}, {"other_device", "no"}, {"email_phone", "no-email"}},
+			[]string{"ask AWS Support", "I'm still having problems and would like to contact AWS Support"}},
 		{"admin", [][2]string{{"situation", "stolen"}, {"who", "admin"}, {"device", "sparekey"}},
 			[]string{"Administrator: reset a user's MFA device", "Have the user change their password"}},
 		{"planning needs no device", [][2]string{{"situation", "planning"}, {"who", "iam-user"}},
 			[]string{"Be ready before anything is lost", "5. Audit regularly"}},
 		{"fido never drifts", [][2]string{{"situation", "out-of-sync"}, {"who", "root"}, {"device", "fido"}},
-			[]string{"No guide for this combination", "FIDO security keys never go out of sync"}},
+			[]string{"No guide for this combination", "Security keys and passkeys never go out of sync"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
