@@ -41,6 +41,8 @@ type Env struct {
 	appOpts        *app.Options // tests inject a keyring and a clock here
 	passphraseHook func() ([]byte, error)
 	warnedDamaged  bool
+	// conflictHintShown: the conflict-copy hint was said, or is not wanted.
+	conflictHintShown bool
 }
 
 // Context is cancelled on Ctrl-C.
@@ -93,6 +95,9 @@ func (e *Env) OpenVault() (*vault.Vault, error) {
 			e.warnedDamaged = true
 			fmt.Fprintln(e.Err, "Warning: "+app.Explain(&vault.ReadOnlyError{Damaged: damaged}))
 		}
+	}
+	if err == nil {
+		e.hintConflictCopies(v)
 	}
 	return v, err
 }
