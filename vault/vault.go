@@ -49,7 +49,11 @@ type AmbiguousError struct {
 }
 
 func (e *AmbiguousError) Error() string {
-	return fmt.Sprintf("%q matches %d accounts: %s; be more specific", e.Query, len(e.Matches), strings.Join(e.Matches, ", "))
+	labels := make([]string, len(e.Matches))
+	for i, m := range e.Matches {
+		labels[i] = EscapeLabel(m)
+	}
+	return fmt.Sprintf("%s matches %d accounts: %s; be more specific", QuoteShort(e.Query), len(e.Matches), strings.Join(labels, ", "))
 }
 
 // Vault is the unlocked, in-memory set of accounts plus what is needed to
@@ -367,6 +371,7 @@ func (v *Vault) Update(a *Account) error {
 			return fmt.Errorf("%w: id %s", ErrNoSuchAccount, a.ID)
 		}
 		c := a.Clone()
+		c.CleanText()                  // an edit is text coming in, like a URI or an import
 		c.Tags = NormalizeTags(c.Tags) // edits append tags; keep them unique and trimmed
 		// An edit made from a copy read before another process issued HOTP
 		// codes must not wind the counter back: those codes are spent.

@@ -390,6 +390,14 @@ func (a *Auto) writeBackup() (string, error) {
 	if info, err := os.Stat(a.cfg.Dir); err != nil || !info.IsDir() {
 		return "", fmt.Errorf("the backup folder %s is missing (is the drive connected?)", a.cfg.Dir)
 	}
+	// The index and the pruning are a read-modify-write of the folder: the
+	// window and a command backing up at once would lose each other's
+	// entries, or prune from a stale view.
+	release, err := vault.LockFile(filepath.Join(a.cfg.Dir, indexLockName), vault.DefaultLockTimeout)
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	accts := a.accounts()
 	idx := loadIndex(a.cfg.Dir)
 	entry, err := idx.entryFor(accts)

@@ -23,6 +23,10 @@ import (
 // contents; never a seed, a label or an issuer.
 const IndexFileName = ".sparekey-backup-index.json"
 
+// indexLockName is the file whose lock lets one process at a time write a
+// backup and update the index (vault.LockFile).
+const indexLockName = ".sparekey-backup-index.lock"
+
 // maxIndexSize bounds what is read: an index of a thousand backups of a
 // thousand accounts is about 40 MB, far beyond any real folder.
 const maxIndexSize = 64 << 20
