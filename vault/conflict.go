@@ -35,7 +35,8 @@ var conflictPatterns = []struct {
 	// Dropbox: NAME (Person's conflicted copy YYYY-MM-DD).EXT, and older
 	// NAME (conflicted copy YYYY-MM-DD).EXT; Nextcloud: NAME (conflicted copy
 	// YYYY-MM-DD HHMMSS).EXT. One pattern covers all three.
-	{"Dropbox or Nextcloud", `^%s \([^()]*conflicted copy[^()]*\)%s$`},
+	// No folder separators or control characters inside: a file name.
+	{"Dropbox or Nextcloud", `^%s \([^()/\\\x00-\x1f]*conflicted copy[^()/\\\x00-\x1f]*\)%s$`},
 }
 
 // ConflictCopy is one conflict copy of the vault found beside it.

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -231,4 +232,30 @@ func TestMergeConflictCopyWrongKey(t *testing.T) {
 	if _, err := os.Stat(c.Path); err != nil {
 		t.Errorf("a copy that could not be read was removed: %v", err)
 	}
+}
+
+// FuzzConflictCopyOf: whatever a sync tool (or anyone) names a file, the
+// matcher never takes the vault itself or its companions for a copy, and a
+// copy it recognises stays in the vault's folder.
+func FuzzConflictCopyOf(f *testing.F) {
+	for _, name := range []string{
+		"vault.sync-conflict-20261128-101530-ABCDEF7.age", "vault (Alice's conflicted copy 2026-11-28).age",
+		"vault (conflicted copy 2026-11-28 101530).age", "vault.age", "vault.age.prev", "vault.age.lock",
+		"vault (conflicted copy (2)).age", "../vault (conflicted copy).age",
+	} {
+		f.Add(name)
+	}
+	vaultPath := filepath.Join("data", "vault.age")
+	f.Fuzz(func(t *testing.T, name string) {
+		c, ok := ConflictCopyOf(vaultPath, name)
+		if !ok {
+			return
+		}
+		if name == "vault.age" || strings.HasPrefix(name, "vault.age.") {
+			t.Fatalf("%q taken for a conflict copy", name)
+		}
+		if filepath.Dir(c.Path) != "data" || strings.ContainsAny(name, "/\x00") {
+			t.Fatalf("%q: a copy outside the vault's folder: %s", name, c.Path)
+		}
+	})
 }
