@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/sparekey/sparekey/vault"
@@ -23,11 +22,6 @@ const awsSpentFile = "aws-spent-steps.json"
 // avoids the steps just before the current one.
 const awsSpentKeep = 20
 
-// awsSpentMu serialises the read-modify-write of the file within this
-// process; two processes racing lose at most one entry, which costs a
-// resync its first attempt, never a wrong code.
-var awsSpentMu sync.Mutex
-
 // awsSpentSteps is the file-backed awsmfa.SpentSteps of one data folder.
 type awsSpentSteps struct {
 	path string
@@ -41,8 +35,7 @@ func (a *App) awsSpentSteps() *awsSpentSteps {
 // LastSpent implements awsmfa.SpentSteps. An unreadable file counts as
 // empty: the resync then falls back to its one retry.
 func (s *awsSpentSteps) LastSpent(serial string) (uint64, bool) {
-	awsSpentMu.Lock()
-	defer awsSpentMu.Unlock()
+	// Saves replace the file in one rename: a read needs no lock.
 	steps, _ := s.read()
 	step, ok := steps[serial]
 	return step, ok
@@ -51,8 +44,16 @@ func (s *awsSpentSteps) LastSpent(serial string) (uint64, bool) {
 // Spend implements awsmfa.SpentSteps. A failed write is dropped for the
 // same reason.
 func (s *awsSpentSteps) Spend(serial string, step uint64) {
-	awsSpentMu.Lock()
-	defer awsSpentMu.Unlock()
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
+		return
+	}
+	// A read-modify-write shared by every process (the command line
+	// enrolls in one, resyncs in the next): one at a time.
+	release, err := vault.LockFile(s.path+".lock", vault.DefaultLockTimeout)
+	if err != nil {
+		return
+	}
+	defer release()
 	steps, _ := s.read()
 	if steps == nil {
 		steps = map[string]uint64{}
@@ -70,9 +71,6 @@ func (s *awsSpentSteps) Spend(serial string, step uint64) {
 	}
 	data, err := json.MarshalIndent(steps, "", "  ")
 	if err != nil {
-		return
-	}
-	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
 		return
 	}
 	_ = vault.WriteFileAtomic(s.path, append(data, '\n'))
