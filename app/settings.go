@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"time"
 
 	"github.com/sparekey/sparekey/vault"
@@ -100,22 +101,53 @@ func (a *App) Settings() Settings {
 	return s
 }
 
-// SaveSettings validates and persists new settings.
+// SaveSettings validates and persists new settings. The window and the
+// command line may both change settings: the save is a read-modify-write
+// under the file's lock, and a field this process left as it was takes
+// the value another process saved meanwhile, so neither change is lost.
 func (a *App) SaveSettings(s Settings) error {
 	if err := s.Validate(); err != nil {
 		return err
+	}
+	path := a.settingsPath()
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("could not save settings: %w", err)
+	}
+	release, err := vault.LockFile(path+".lock", vault.DefaultLockTimeout)
+	if err != nil {
+		return fmt.Errorf("could not save settings: %w", err)
+	}
+	defer release()
+	a.mu.Lock()
+	base := a.settings
+	a.mu.Unlock()
+	if theirs, err := loadSettings(path); err == nil {
+		s = mergeSettings(base, s, theirs)
 	}
 	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err
 	}
-	if err := vault.WriteFileAtomic(a.settingsPath(), append(data, '\n')); err != nil {
+	if err := vault.WriteFileAtomic(path, append(data, '\n')); err != nil {
 		return fmt.Errorf("could not save settings: %w", err)
 	}
 	a.mu.Lock()
 	a.settings = s
 	a.mu.Unlock()
 	return nil
+}
+
+// mergeSettings is a three-way merge: mine, except that each field mine
+// left as base had it takes theirs (what is on disk now).
+func mergeSettings(base, mine, theirs Settings) Settings {
+	out := mine
+	b, m, t, o := reflect.ValueOf(base), reflect.ValueOf(mine), reflect.ValueOf(theirs), reflect.ValueOf(&out).Elem()
+	for i := range b.NumField() {
+		if reflect.DeepEqual(b.Field(i).Interface(), m.Field(i).Interface()) {
+			o.Field(i).Set(t.Field(i))
+		}
+	}
+	return out
 }
 
 // loadSettings starts from the defaults so a file from an older version

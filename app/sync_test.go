@@ -123,3 +123,32 @@ func TestDamagedEntryOpensReadOnly(t *testing.T) {
 		t.Error("the damaged vault was rewritten")
 	}
 }
+
+// TestSettingsFromTwoProcesses: the window changes one setting while the
+// command line changed another: both are kept.
+func TestSettingsFromTwoProcesses(t *testing.T) {
+	paths := corePaths(t)
+	window := New(Options{Paths: paths, Keyring: &vault.MemoryKeyring{}})
+	terminal := New(Options{Paths: paths, Keyring: &vault.MemoryKeyring{}})
+
+	s := terminal.Settings()
+	s.BackupKeep = 42
+	if err := terminal.SaveSettings(s); err != nil {
+		t.Fatal(err)
+	}
+	s = window.Settings() // read before the terminal's save
+	s.Theme = "dark"
+	if err := window.SaveSettings(s); err != nil {
+		t.Fatal(err)
+	}
+	got, err := loadSettings(window.settingsPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Theme != "dark" || got.BackupKeep != 42 {
+		t.Errorf("saved settings: theme %q, keep %d; want dark and 42", got.Theme, got.BackupKeep)
+	}
+	if window.Settings().BackupKeep != 42 {
+		t.Errorf("the window's settings did not take the other change")
+	}
+}

@@ -137,6 +137,15 @@ func (l *VerifyLog) Lookup(file, sha256 string) (VerifyRecord, bool) {
 func (l *VerifyLog) Add(r VerifyRecord) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if err := os.MkdirAll(filepath.Dir(l.Path), 0o700); err != nil {
+		return err
+	}
+	// Drills run from the window and the command line: one writer at a time.
+	release, err := vault.LockFile(l.Path+".lock", vault.DefaultLockTimeout)
+	if err != nil {
+		return err
+	}
+	defer release()
 	r.File = filepath.Base(r.File)
 	recs, err := l.load()
 	if err != nil {
