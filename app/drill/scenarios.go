@@ -8,6 +8,9 @@ import (
 	"math/big"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/hotp"
 
@@ -170,13 +173,8 @@ func orphanBlocking() Drill {
 			}
 			// A device created but never enabled: what a half-finished
 			// enrollment in the console leaves behind.
-			e.srv.InjectFault("EnableMFADevice", practice.FaultServerError, 10)
-			e.srv.InjectFault("DeleteVirtualMFADevice", practice.FaultServerError, 10)
-			_, err := enrollForAlice(e, name)
-			e.srv.InjectFault("EnableMFADevice", practice.FaultServerError, 0)
-			e.srv.InjectFault("DeleteVirtualMFADevice", practice.FaultServerError, 0)
-			if err == nil {
-				return errors.New("the half-finished enrollment succeeded: no orphan")
+			if err := createOrphan(e, name); err != nil {
+				return err
 			}
 			orphans, err := e.app.AWSOrphans(e.ctx, adminConn)
 			if err != nil || len(orphans) != 1 {
@@ -438,6 +436,23 @@ func (c *console) keepRootSeed(serial, name string) error {
 	}
 	acct.AWS = &vault.AWSBinding{Partition: "aws", AccountID: e.srv.AccountID(), Root: true, SerialNumber: serial, Profile: rootConn.Label()}
 	return e.app.UpdateAccount(acct)
+}
+
+// createOrphan creates a virtual device and never enables it, straight
+// through IAM as the practice administrator.
+func createOrphan(e *env, name string) error {
+	_, endpoint, err := e.app.PracticeServer()
+	if err != nil {
+		return err
+	}
+	creds := e.srv.AdminCredentials()
+	client := iam.New(iam.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(endpoint),
+		Credentials:  credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, ""),
+	})
+	_, err = client.CreateVirtualMFADevice(e.ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String(name)})
+	return err
 }
 
 func sixDigits() string {
