@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"filippo.io/age"
 )
 
 const crashChildEnv = "SPAREKEY_TEST_CRASH_DIR"
@@ -127,18 +125,7 @@ func TestCrashSafetyChild(t *testing.T) {
 	if dir == "" {
 		return
 	}
-	text, err := os.ReadFile(filepath.Join(dir, "identity.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, err := age.ParseX25519Identity(string(text))
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := OpenWithIdentity(filepath.Join(dir, "vault.age"), id)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := childVault(t, dir)
 	stateA, stateB := crashStates(t)
 	start := time.Now()
 	if err := v.Save(); err != nil { // state A again: times one save for the parent
