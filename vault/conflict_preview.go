@@ -42,3 +42,10 @@ func (v *Vault) PreviewConflictCopy(c ConflictCopy) (ConflictResult, error) {
 	res.Items = scratch.mergeContents(theirs, nil, time.Now().UTC().Truncate(time.Second))
 	return res, nil
 }
+
+// Key names an item across a preview and the merge that follows it (the
+// same account, for the same reason), so an answer given about the one is
+// applied to the other; it holds no secret.
+func (it ConflictItem) Key() string {
+	return it.Account.ID + "\x00" + SeedFingerprint(it.Account) + "\x00" + it.Reason
+}

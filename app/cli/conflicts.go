@@ -109,7 +109,7 @@ in its copy, and the command exits with status 1.`,
 					if err == nil {
 						for _, it := range preview.Items {
 							if it.Status == vault.ConflictUndecided {
-								answers[conflictItemKey(it)] = ask.choose(it)
+								answers[it.Key()] = ask.choose(it)
 							}
 						}
 					}
@@ -121,7 +121,7 @@ in its copy, and the command exits with status 1.`,
 					case dropAll:
 						return vault.ConflictDrop
 					}
-					return answers[conflictItemKey(it)] // ConflictLeave when not asked
+					return answers[it.Key()] // ConflictLeave when not asked
 				})
 				if errors.Is(err, fs.ErrNotExist) || errors.Is(st.Err, fs.ErrNotExist) {
 					continue // merged meanwhile by another program
@@ -260,12 +260,6 @@ func conflictErrorText(err error) string {
 		return app.Explain(err) + ". If it belongs to another vault, move it out of this folder; if it is damaged, delete it once you have checked that nothing is missing."
 	}
 	return app.Explain(err)
-}
-
-// conflictItemKey names an undecided item across a preview and the merge
-// that follows it, without any secret.
-func conflictItemKey(it vault.ConflictItem) string {
-	return it.Account.ID + "\x00" + vault.SeedFingerprint(it.Account) + "\x00" + it.Reason
 }
 
 // conflictAsker asks about undecided items on the terminal.
