@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sparekey/sparekey/app/guide"
+	"github.com/sparekey/sparekey/vault"
 )
 
 func init() { register(newGuideCommand) }
@@ -42,7 +43,7 @@ func addAnswerFlags(cmd *cobra.Command) *answerFlags {
 
 // answers returns the flags given; a boolean flag left out is not an
 // answer (the tree counts it as "no").
-func (af *answerFlags) answers(cmd *cobra.Command) guide.Answers {
+func (af *answerFlags) answers(*cobra.Command) guide.Answers {
 	a := guide.Answers{}
 	for k, v := range af.values {
 		if *v != "" {
@@ -123,7 +124,10 @@ func stepKindLabel(k guide.StepKind) string {
 	return "You do it"
 }
 
+// printStep prints one step, filled from b. What b holds came from the
+// vault or a run file, so it is escaped before it reaches the terminal.
 func printStep(e *Env, n int, st guide.Step, b guide.Binding) {
+	fill := func(s string) string { return vault.EscapeText(b.Fill(s)) }
 	fmt.Fprintf(e.Out, "%d. %s  [%s]\n", n, st.Title, stepKindLabel(st.Kind))
 	if st.Where != "" {
 		fmt.Fprintf(e.Out, "   Where: %s\n", st.Where)
@@ -132,11 +136,12 @@ func printStep(e *Env, n int, st guide.Step, b guide.Binding) {
 		fmt.Fprintf(e.Out, "   %s\n", st.Detail)
 	}
 	if st.Command != "" {
-		fmt.Fprintf(e.Out, "   Command: %s\n", b.Fill(st.Command))
+		fmt.Fprintf(e.Out, "   Command: %s\n", fill(st.Command))
 	}
 	if st.Message != nil {
-		fmt.Fprintf(e.Out, "   To: %s\n   Subject: %s\n", b.Fill(st.Message.To), b.Fill(st.Message.Subject))
+		fmt.Fprintf(e.Out, "   To: %s\n   Subject: %s\n", fill(st.Message.To), fill(st.Message.Subject))
 		for _, line := range strings.Split(b.Fill(st.Message.Body), "\n") {
+			line = vault.EscapeText(line)
 			fmt.Fprintf(e.Out, "   | %s\n", line)
 		}
 	}

@@ -486,7 +486,7 @@ func supportMessage() Step {
 	return Step{ID: "support-message", Kind: KindMessage, Title: "The text for AWS Support",
 		Message: &Message{To: "AWS Support (lost or unusable MFA device form)", Subject: "Root user MFA device lost: account ACCOUNT_ID",
 			Body: "I am the owner of AWS account ACCOUNT_ID and can no longer use the root user's only MFA device (SERIAL). " +
-				"I cannot complete sign-in with alternative factors because the account's email address or phone is out of my reach. " +
+				"I cannot complete the sign-in with alternative factors: the account's email or phone is out of my reach, or the check ends in an error. " +
 				"Please remove the MFA device so I can sign in and register a new one. I can provide the account's sign-up and payment records."}}
 }
 
@@ -739,8 +739,8 @@ func rootAlternativeFactors(s Situation, dev Device, phoneOutdated bool) Guide {
 func rootSupport(s Situation, dev Device) Guide {
 	g := Guide{
 		ID:       string(s) + "/root/" + string(dev) + "/support",
-		Title:    "Root user without the account's email: ask AWS Support",
-		Summary:  "Alternative factors need the account's email inbox first. Without it only AWS Support can remove the MFA device; an IAM administrator can fix the phone number but not the root email.",
+		Title:    "Root user: ask AWS Support to remove the device",
+		Summary:  "Alternative factors need the account's email inbox first, and they do not always work. Without the email, or when they keep failing, only AWS Support can remove the MFA device; an IAM administrator can fix the phone number but not the root email.",
 		Warnings: []string{mandatoryRoot},
 		Steps:    []Step{supportMessage(), supportStep()},
 	}
