@@ -311,3 +311,22 @@ func checkDrawable(t *testing.T, g Guide) {
 		}
 	}
 }
+
+// FuzzResolve: whatever answers arrive (flags, a run file, the window),
+// Resolve returns a leaf the tree has or an error, never a panic.
+func FuzzResolve(f *testing.F) {
+	f.Add("lost", "root", "phone", "", "", "both", "")
+	f.Add("out-of-sync", "iam-user", "fido", "", "", "", "")
+	f.Add("stolen", "iam-user", "phone", "no", "yes", "", "spare-keys")
+	f.Add("planning", "admin", "", "", "", "", "")
+	f.Fuzz(func(t *testing.T, s, who, dev, other, kept, email, admin string) {
+		a := Answers{"situation": s, "who": who, "device": dev, "other_device": other, "kept_seed": kept, "email_phone": email, "admin": admin}
+		g, err := Resolve(a)
+		if err != nil {
+			return
+		}
+		if _, ok := Lookup(g.ID); !ok {
+			t.Fatalf("resolved to %s, which Leaves does not list", g.ID)
+		}
+	})
+}
