@@ -290,3 +290,44 @@ func TestEveryGuideCommandRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestRecoverDo carries out an administrator's Sparekey steps of a run from
+// the command line: each is checked, and a failure is recorded with
+// guidance instead of SDK text.
+func TestRecoverDo(t *testing.T) {
+	te := newAWSCLIEnv(t)
+	te.ok("init")
+	a, _ := te.e.App()
+	srv, _, err := a.PracticeServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial := srv.DeviceSerial(practice.AliceUser)
+	var raw map[string]any
+	json.Unmarshal([]byte(te.ok("recover", "--situation", "lost", "--who", "admin", "--device", "phone", "--user", "alice", "--serial", serial, "--json")), &raw)
+	id := raw["id"].(string)
+
+	// bob may not deactivate alice's device: the run records why.
+	_, errOut, code := te.run("recover", "do", id, "deactivate", "--practice-user", "bob")
+	if code != 1 || strings.Contains(errOut, "operation error") {
+		t.Fatalf("refused step: exit %d\n%s", code, errOut)
+	}
+	json.Unmarshal([]byte(te.ok("recover", "--resume", id, "--json")), &raw)
+	steps := raw["steps"].([]any)
+	if st := steps[1].(map[string]any); st["status"] != "failed" || st["reason"] == "" {
+		t.Fatalf("failed step not recorded: %v", st)
+	}
+
+	out := te.ok("recover", "do", id, "deactivate", "--practice")
+	if !strings.Contains(out, "Deactivated "+serial) || !strings.Contains(out, "Checked: "+serial+" is gone from alice's devices") {
+		t.Fatalf("deactivate:\n%s", out)
+	}
+	te.clock.Advance(time.Minute)
+	out = te.ok("recover", "do", id, "enroll", "--practice")
+	if !strings.Contains(out, "Checked: AWS lists the device as enabled") {
+		t.Fatalf("enroll:\n%s", out)
+	}
+	if _, errOut, code := te.run("recover", "do", id, "confirm-identity"); code != 2 || !strings.Contains(errOut, "recover mark") {
+		t.Errorf("a person's step: %d %s", code, errOut)
+	}
+}
