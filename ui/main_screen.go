@@ -35,6 +35,8 @@ type mainScreen struct {
 	current  int  // the keyboard cursor: Enter copies this row
 	usedKeys bool // the cursor is drawn once the keyboard moved it
 	tag      string
+	// conflicts reports the sync conflict copies merged (ui/conflicts.go).
+	conflicts *conflictBanner
 }
 
 func newMainScreen(u *UI) *mainScreen {
@@ -69,7 +71,8 @@ func newMainScreen(u *UI) *mainScreen {
 
 	add := widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), func() { m.u.showAddDialog() })
 	add.Importance = widget.HighImportance
-	header := container.NewBorder(nil, nil, nil, container.NewHBox(m.tagSelect, add), m.search)
+	m.conflicts = newConflictBanner(u) // hidden until a sync conflict copy is merged
+	header := container.NewBorder(nil, m.conflicts.content, nil, container.NewHBox(m.tagSelect, add), m.search)
 
 	m.empty = container.NewStack()
 	m.center = container.NewStack(m.listW)
@@ -98,6 +101,9 @@ func (m *mainScreen) reload() {
 	}
 	m.u.trace(fmt.Sprintf("accounts-%d", m.list.Total()))
 	defer m.u.trace("reloaded")
+	if m.conflicts != nil {
+		m.conflicts.refresh()
+	}
 	tags := m.list.Tags()
 	if len(tags) == 0 {
 		m.tagSelect.Hide()
