@@ -7,11 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/sparekey/sparekey/app/testenv"
 	"github.com/sparekey/sparekey/vault"
 )
 
@@ -171,4 +174,50 @@ func shot(t *testing.T, w fyne.Window, name string) {
 	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestE2EConflictCopyBanner: the real window, following its vault, merges
+// a conflict copy Syncthing left beside it and shows the banner; Decide
+// opens the dialog (clicked with xdotool). Screenshots go to
+// $SPAREKEY_SCREENSHOTS.
+func TestE2EConflictCopyBanner(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the real binary")
+	}
+	for _, tool := range []string{"xdotool", "xwd", "convert"} {
+		testenv.Tool(t, tool)
+	}
+	e := newE2E(t)
+	e.cliInput(uriGitHub, "add", "-")
+	vaultPath := filepath.Join(e.home, "data", "vault.age")
+	other := filepath.Join(t.TempDir(), "vault.age")
+	for _, suffix := range []string{"", ".key", ".mode"} {
+		data, err := os.ReadFile(vaultPath + suffix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(other+suffix, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.cliInput(uriGoogle, "--vault", other, "add", "-")
+	e.cliInput("otpauth://totp/GitHub:alice@example.com?secret=MZXW6YTBOI&issuer=GitHub", "--vault", other, "add", "-")
+	e.start()
+
+	m := e.mark()
+	if err := os.Rename(other, filepath.Join(filepath.Dir(vaultPath), "vault.sync-conflict-20261128-101530-ABCDEF7.age")); err != nil {
+		t.Fatal(err)
+	}
+	e.waitTrace(m, "accounts-2")
+	e.shot("e2e-conflict-banner")
+
+	// Decide… sits at the banner's right, under the Add button (the
+	// window is 520x680; its menu bar is above the search box).
+	geometry := e.xdotool("getwindowgeometry", e.window)
+	t.Logf("window: %s", strings.TrimSpace(geometry))
+	e.xdotool("mousemove", "--window", e.window, "466", "101", "click", "1")
+	time.Sleep(700 * time.Millisecond)
+	e.shot("e2e-conflict-decide")
+	e.key("Escape")
+	e.quit()
 }
