@@ -14,9 +14,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/sparekey/sparekey/sync/awsmfa"
 	"github.com/sparekey/sparekey/vault"
@@ -380,7 +383,7 @@ func explainCore(err error) string {
 	case err == nil:
 		return ""
 	case errors.Is(err, vault.ErrMigrationURI):
-		return "This is a Google Authenticator export that can hold many accounts. Use Import (sparekey import FILE) to bring them all in."
+		return "This is a Google Authenticator export that can hold many accounts. Import it to bring them all in."
 	case errors.As(err, &fe):
 		return fmt.Sprintf("The %s %s. Check it and try again.", fe.Field, fe.Reason)
 	case errors.As(err, &amb):
@@ -392,9 +395,9 @@ func explainCore(err error) string {
 	case errors.Is(err, vault.ErrKeyringTimeout):
 		return "The system keyring did not answer in time; it may be waiting for you to unlock it in another window. Unlock it and try again, or switch this vault to a passphrase."
 	case errors.Is(err, vault.ErrKeyFileMissing):
-		return "This vault is protected by a passphrase, but its key file " + strings.TrimPrefix(err.Error(), vault.ErrKeyFileMissing.Error()+": ") + " is missing, so no passphrase can open it. Copy it back to that path from the automatic-backup folder, where it is kept as " + backup.KeyFileName + ", or restore the accounts from a backup. Nothing was changed."
+		return "This vault is protected by a passphrase, but " + err.Error() + ", so no passphrase can open it. Copy the key file back to that path from the automatic-backup folder, where it is kept as " + backup.KeyFileName + ", or restore the accounts from a backup. Nothing was changed."
 	case errors.Is(err, vault.ErrKeyNotInKeyring):
-		return "The system keyring has no key for this vault. If the vault was moved or copied from another computer, import its key (sparekey key import) or restore from a backup."
+		return "The system keyring has no key for this vault. If the vault was moved or copied from another computer, import its key or restore from a backup."
 	case errors.Is(err, vault.ErrKeyringUnavailable):
 		return "The system keyring cannot be used here (" + keyringCause(err) + "). Sparekey can protect the vault with a passphrase instead."
 	case errors.As(err, &newer):
@@ -406,29 +409,80 @@ func explainCore(err error) string {
 	case errors.As(err, &stale):
 		return "Another program changed the vault while you were deciding, so nothing was applied. Look at the new preview and choose again."
 	case errors.Is(err, vault.ErrCorrupt):
-		detail := strings.Replace(err.Error(), vault.ErrCorrupt.Error()+": ", "", 1) // said once, not twice
-		return "The vault file is damaged or incomplete (" + detail + "). Nothing was changed." + previousAdvice(err)
+		return capitalise(err.Error()) + ". Nothing was changed." + previousAdvice(err)
 	case errors.Is(err, vault.ErrVaultNotFound):
-		return "There is no vault here yet. Run 'sparekey init' or open the app to create one."
+		return "There is no vault here yet. Create one first."
 	case errors.As(err, &se):
 		return se.Error() + ". Free some space or pick a writable folder, then try again."
 	case errors.Is(err, vault.ErrDuplicate):
 		return err.Error() + "; nothing was added."
 	case errors.Is(err, vault.ErrNoSuchAccount):
-		return err.Error() + ". 'sparekey list' shows every account."
+		return capitalise(err.Error()) + "."
 	case errors.Is(err, ErrLocked):
 		return "The vault is locked. Unlock it first."
 	}
 	return err.Error()
 }
 
+// keyringCause names what made the keyring unavailable: the errors the
+// vault wrapped beside ErrKeyringUnavailable (fmt.Errorf("%w: %w")).
+// It walks the error tree rather than cutting the message apart.
 func keyringCause(err error) string {
-	msg := err.Error()
-	const marker = "the system keyring is not available: "
-	if i := strings.Index(msg, marker); i >= 0 {
-		return msg[i+len(marker):]
+	var causes []string
+	var walk func(error) bool
+	walk = func(e error) bool {
+		switch x := e.(type) {
+		case interface{ Unwrap() []error }:
+			errs := x.Unwrap()
+			if slices.Contains(errs, vault.ErrKeyringUnavailable) {
+				for _, c := range errs {
+					if c != vault.ErrKeyringUnavailable {
+						causes = append(causes, c.Error())
+					}
+				}
+				return true
+			}
+			for _, c := range errs {
+				if walk(c) {
+					return true
+				}
+			}
+		case interface{ Unwrap() error }:
+			return walk(x.Unwrap())
+		}
+		return false
 	}
-	return "no keyring service answered"
+	walk(err)
+	if len(causes) == 0 {
+		return "no keyring service answered"
+	}
+	return strings.Join(causes, "; ")
+}
+
+// Remedy is what a person can do about err, for the front end to offer
+// in its own way: the vault's plain sentinels get theirs here, everything
+// else carries its own (vault.RemedyOf).
+func Remedy(err error) vault.Remedy {
+	switch {
+	case errors.Is(err, vault.ErrKeyNotInKeyring):
+		return vault.RemedyImportKey
+	case errors.Is(err, vault.ErrVaultNotFound):
+		return vault.RemedyCreateVault
+	case errors.Is(err, vault.ErrNoSuchAccount):
+		return vault.RemedyListAccounts
+	case errors.Is(err, vault.ErrCorrupt):
+		return vault.RemedyRestoreBackup
+	}
+	return vault.RemedyOf(err)
+}
+
+// capitalise starts a sentence made of an error message.
+func capitalise(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 func isAWSError(err error) bool {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sparekey/sparekey/sync/awsmfa"
 	"github.com/sparekey/sparekey/vault"
 )
 
@@ -202,21 +203,21 @@ func TestExplain(t *testing.T) {
 		want string
 	}{
 		{nil, ""},
-		{vault.ErrMigrationURI, "sparekey import"},
+		{vault.ErrMigrationURI, "Import it"},
 		{uriErr, "secret"},
 		{ambErr, "GitHub (a), GitHub (b)"},
 		{vault.ErrWrongPassphrase, "Wrong passphrase"},
 		{vault.ErrNoPassphrase, "--passphrase-file"},
 		{vault.UnavailableKeyring{Reason: errors.New("no bus")}.Set("a", "b"), "(no bus)"},
 		{vault.UnavailableKeyring{}.Set("a", "b"), "no keyring service answered"},
-		{vault.ErrKeyNotInKeyring, "sparekey key import"},
+		{vault.ErrKeyNotInKeyring, "import its key"},
 		{&vault.NewerSchemaError{Found: 3, Supported: 1}, "update Sparekey"},
 		{vault.ErrCorrupt, "from a backup"}, // .prev only when it can help: TestDamagedVaultPreviousHint
-		{fmt.Errorf("%w: payload chunk failed", vault.ErrCorrupt), "damaged or incomplete (payload chunk failed)"},
-		{vault.ErrVaultNotFound, "sparekey init"},
+		{fmt.Errorf("%w: payload chunk failed", vault.ErrCorrupt), "damaged or incomplete: payload chunk failed"},
+		{vault.ErrVaultNotFound, "Create one"},
 		{&vault.SaveError{Path: "/x/vault.age", Err: syscall.ENOSPC}, "disk is full"},
 		{vault.ErrDuplicate, "nothing was added"},
-		{vault.ErrNoSuchAccount, "sparekey list"},
+		{vault.ErrNoSuchAccount, "No "},
 		{ErrLocked, "Unlock it first"},
 		{errors.New("something else"), "something else"},
 	} {
@@ -227,8 +228,40 @@ func TestExplain(t *testing.T) {
 		if strings.Contains(got, secret) {
 			t.Errorf("Explain(%v) leaks a secret: %q", tc.err, got)
 		}
+		// Commands are the command line's to print (a remedy), never
+		// part of a sentence a desktop user reads.
+		if strings.Contains(got, "sparekey ") {
+			t.Errorf("Explain(%v) = %q names a command", tc.err, got)
+		}
 	}
 }
+
+func TestRemedy(t *testing.T) {
+	_, uriErr := vault.ParseURI("https://example.com/login")
+	for _, tc := range []struct {
+		err  error
+		want vault.Remedy
+	}{
+		{nil, vault.RemedyNone},
+		{vault.ErrMigrationURI, vault.RemedyImport},
+		{fmt.Errorf("add: %w", vault.ErrMigrationURI), vault.RemedyImport},
+		{uriErr, vault.RemedyEnterSecret},
+		{vault.ErrKeyNotInKeyring, vault.RemedyImportKey},
+		{vault.ErrVaultNotFound, vault.RemedyCreateVault},
+		{fmt.Errorf("code: %w", vault.ErrNoSuchAccount), vault.RemedyListAccounts},
+		{vault.ErrWrongPassphrase, vault.RemedyNone},
+		{&awsmfa.Error{Op: "EnableMFADevice", Kind: awsmfa.ErrInvalidCode, Fix: vault.RemedyResync}, vault.RemedyResync},
+	} {
+		if got := Remedy(tc.err); got != tc.want {
+			t.Errorf("Remedy(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+	}
+	if !errors.Is(mustErr(vault.ParseURI("https://example.com")), vault.ErrInvalidURI) {
+		t.Error("the remedy hides ErrInvalidURI from errors.Is")
+	}
+}
+
+func mustErr(_ any, err error) error { return err }
 
 func TestDefaultPaths(t *testing.T) {
 	home := t.TempDir()

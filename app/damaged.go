@@ -69,5 +69,5 @@ func previousAdvice(err error) string {
 			" (move the damaged file aside and rename that one to " + filepath.Base(de.previous[:len(de.previous)-len(".prev")]) +
 			"), and your backups can restore it as well."
 	}
-	return " Restore it from a backup (sparekey backup restore FILE)."
+	return " Restore it from a backup."
 }

@@ -13,7 +13,7 @@ var (
 	ErrInvalidURI = errors.New("invalid otpauth URI")
 	// ErrMigrationURI marks a Google Authenticator export, which holds many
 	// accounts and belongs to the importer, not to a single add.
-	ErrMigrationURI = errors.New("this is a Google Authenticator export (otpauth-migration://); import it with 'sparekey import' instead")
+	ErrMigrationURI error = &remediedSentinel{"this is a Google Authenticator export (otpauth-migration://), which holds many accounts: import it instead", RemedyImport}
 )
 
 const maxURILength = 64 << 10
@@ -37,7 +37,7 @@ func ParseURI(raw string) (*Account, error) {
 	}
 	if !strings.HasPrefix(lower, "otpauth://") {
 		// Never echo the input: a pasted bare secret would end up in the message.
-		return nil, uriErr("scheme", "must start with otpauth:// (this looks like something else; to enter a bare secret use the manual form or --secret-stdin)")
+		return nil, WithRemedy(uriErr("scheme", "must start with otpauth:// (this looks like something else; a bare secret is entered as a key instead)"), RemedyEnterSecret)
 	}
 	u, err := url.Parse(raw)
 	if err != nil {

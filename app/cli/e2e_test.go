@@ -297,7 +297,7 @@ func TestCLIEndToEnd(t *testing.T) {
 	// Ambiguous and unknown names.
 	h.refused(1, "GitHub (erin), GitHub (dave)", "", nil, "code", "github") // favourites first
 	h.refused(1, "matches 2 accounts", "", nil, "show", "git")
-	h.refused(1, "no such account", "", nil, "code", "nobody")
+	h.refused(1, "No such account", "", nil, "code", "nobody")
 
 	// edit.
 	h.ok("", "edit", "alice", "--note", "work laptop", "--add-tag", "work", "--favorite")
@@ -318,7 +318,7 @@ func TestCLIEndToEnd(t *testing.T) {
 	if out := h.ok("", "remove", "dave", "--yes"); !strings.Contains(out, "Removed GitHub (dave)") {
 		t.Errorf("remove said %q", out)
 	}
-	h.refused(1, "no such account", "", nil, "remove", "dave", "--yes")
+	h.refused(1, "No such account", "", nil, "remove", "dave", "--yes")
 	prev, err := os.ReadFile(vault.PreviousPath(h.vault))
 	if err != nil || len(prev) == 0 {
 		t.Errorf("no previous version kept: %v", err)

@@ -187,6 +187,7 @@ func Run(e *Env, args []string) int {
 	// Errors may quote names and typed values; whatever slipped through
 	// unescaped upstream is escaped here, the last step before a terminal.
 	fmt.Fprintf(e.Err, "sparekey: %s\n", vault.EscapeText(app.Explain(err)))
+	printRemedy(e.Err, err)
 	return 1
 }
 

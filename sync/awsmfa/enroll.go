@@ -49,7 +49,12 @@ type IncompleteError struct {
 	Err    error    // the failure
 	Undone []string // what Sparekey rolled back
 	Left   []string // what remains and needs a person (empty: clean rollback)
+	// Fix is the action that settles what was left (vault.RemedyOf).
+	Fix vault.Remedy
 }
+
+// Remedy is what to do about what the flow left behind.
+func (e *IncompleteError) Remedy() vault.Remedy { return e.Fix }
 
 func (e *IncompleteError) Error() string {
 	var b strings.Builder
@@ -180,8 +185,8 @@ func (c *Client) enroll(ctx context.Context, v *vault.Vault, id *Identity, user 
 		return nil, err
 	}
 	if len(existing) >= MaxDevicesPerIdentity {
-		return nil, &Error{Op: "EnableMFADevice", Kind: ErrDeviceLimit, Code: "LimitExceeded", Err: ErrDeviceLimit,
-			Guidance: fmt.Sprintf("%s already has %d MFA devices, the most AWS allows. Remove one (sparekey aws replace, or deactivate it) first.", user, len(existing))}
+		return nil, &Error{Op: "EnableMFADevice", Kind: ErrDeviceLimit, Code: "LimitExceeded", Err: ErrDeviceLimit, Fix: vault.RemedyReplaceDevice,
+			Guidance: fmt.Sprintf("%s already has %d MFA devices, the most AWS allows. Replace one, or deactivate one first.", user, len(existing))}
 	}
 
 	var warnings []string
@@ -199,7 +204,7 @@ func (c *Client) enroll(ctx context.Context, v *vault.Vault, id *Identity, user 
 		// unknown, so delete it and start again under a fresh name.
 		stale := "arn:" + id.Partition + ":iam::" + id.Account + ":mfa" + req.Path + req.DeviceName
 		if derr := c.DeleteVirtualDevice(ctx, stale); derr != nil && !errors.Is(derr, ErrNoSuchEntity) {
-			warnings = append(warnings, fmt.Sprintf("an earlier timed-out attempt left the unassigned device %s, which could not be deleted (%v); delete it with 'sparekey aws orphans --delete'", stale, derr))
+			warnings = append(warnings, fmt.Sprintf("an earlier timed-out attempt left the unassigned device %s, which could not be deleted (%v); delete it from the orphans", stale, derr))
 		}
 		req.DeviceName = DefaultDeviceName(user)
 		created, err = create()
@@ -352,7 +357,7 @@ func (c *Client) verify(ctx context.Context, user, serial string, acct *vault.Ac
 			res.Verified, res.Session = "session", sess
 			return
 		}
-		res.Warnings = append(res.Warnings, "STS did not accept a code yet ("+err.Error()+"); AWS can take about 10 seconds before a new device works. Try 'sparekey aws session' in a moment.")
+		res.Warnings = append(res.Warnings, "STS did not accept a code yet ("+err.Error()+"); AWS can take about 10 seconds before a new device works. Ask for an MFA session again in a moment.")
 	}
 	assigned, err := c.isAssigned(ctx, user, serial)
 	switch {
@@ -436,7 +441,8 @@ func (c *Client) undoCreate(ctx context.Context, serial string, inc *IncompleteE
 		inc.Undone = append(inc.Undone, "deleted the unassigned device "+serial)
 		return true
 	}
-	inc.Left = append(inc.Left, fmt.Sprintf("unassigned device %s could not be deleted (%v); delete it with 'sparekey aws orphans --delete'", serial, err))
+	inc.Left = append(inc.Left, fmt.Sprintf("unassigned device %s could not be deleted (%v); delete it from the orphans", serial, err))
+	inc.Fix = vault.RemedyDeleteOrphans
 	return false
 }
 
@@ -446,7 +452,8 @@ func (c *Client) incompleteCreate(ctx context.Context, req EnrollRequest, cause 
 	inc := &IncompleteError{Flow: "enroll", Step: "CreateVirtualMFADevice", Err: cause}
 	orphans, err := c.virtualDevices(ctx, "Unassigned")
 	if err != nil {
-		inc.Left = append(inc.Left, fmt.Sprintf("could not check whether device %q was created anyway (%v); run 'sparekey aws orphans'", req.DeviceName, err))
+		inc.Left = append(inc.Left, fmt.Sprintf("could not check whether device %q was created anyway (%v); look for it among the orphans", req.DeviceName, err))
+		inc.Fix = vault.RemedyListOrphans
 		return inc
 	}
 	for _, d := range orphans {

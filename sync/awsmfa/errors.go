@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/sparekey/sparekey/vault"
 )
 
 // Sentinel errors: what callers (the CLI, the UI) must tell apart. An *Error
@@ -42,8 +44,11 @@ type Error struct {
 	Op       string // the AWS operation, e.g. "EnableMFADevice"
 	Code     string // the AWS error code, when AWS answered
 	Kind     error  // one of the sentinel errors above
-	Guidance string // what to do next, in plain words
-	Err      error  // the underlying SDK error
+	Guidance string // what to do next, in plain words, naming no command
+	// Fix is the action that follows the guidance; each front end offers
+	// it its own way (a command to run, a button, a tab).
+	Fix vault.Remedy
+	Err error // the underlying SDK error
 }
 
 func (e *Error) Error() string {
@@ -68,6 +73,9 @@ func (e *Error) awsMessage() string {
 	}
 	return ""
 }
+
+// Remedy is what to do about e (vault.RemedyOf finds it).
+func (e *Error) Remedy() vault.Remedy { return e.Fix }
 
 // Is lets errors.Is(err, ErrInvalidCode) work on an *Error.
 func (e *Error) Is(target error) bool { return e.Kind == target }
@@ -117,7 +125,7 @@ func classify(op string, err error) error {
 	var api smithy.APIError
 	if errors.As(err, &api) {
 		e.Code = api.ErrorCode()
-		e.Kind, e.Guidance = classifyCode(op, e.Code, api.ErrorMessage())
+		e.Kind, e.Guidance, e.Fix = classifyCode(op, e.Code, api.ErrorMessage())
 		if e.Kind == ErrServiceFailure || e.Kind == ErrThrottled {
 			e.Guidance += " Sparekey already retried with backoff."
 		}
@@ -126,7 +134,7 @@ func classify(op string, err error) error {
 	var respErr *smithyhttp.ResponseError
 	if errors.As(err, &respErr) && respErr.HTTPStatusCode() >= 500 {
 		e.Kind, e.Guidance = ErrServiceFailure, "AWS answered with a server error (HTTP "+fmt.Sprint(respErr.HTTPStatusCode())+") even after retries; wait a minute and try again. If it keeps happening against a local server, that server may not implement "+op+"."
-		if respErr.HTTPStatusCode() == 500 && isMoto(err) {
+		if respErr.HTTPStatusCode() == 500 && sdkPhraseIn(err.Error(), phraseUnimplemented) {
 			e.Kind = ErrUnsupported
 		}
 		return e
@@ -136,64 +144,102 @@ func classify(op string, err error) error {
 	var sendErr *smithyhttp.RequestSendError
 	var netErr net.Error
 	switch {
-	case errors.As(err, &region), strings.Contains(err.Error(), "resolve endpoint"), strings.Contains(err.Error(), "ResolveEndpoint"):
+	case errors.As(err, &region), sdkPhraseIn(err.Error(), phraseEndpoint):
 		e.Kind, e.Guidance = ErrRegion, "Set a region (AWS_REGION or region= in the profile); IAM is global but China and GovCloud accounts need a region of their partition (cn-north-1, us-gov-west-1)."
-	case strings.Contains(err.Error(), "failed to retrieve credentials"), strings.Contains(err.Error(), "get credentials"),
-		strings.Contains(err.Error(), "failed to refresh cached credentials"), strings.Contains(err.Error(), "no valid credential"):
-		e.Kind, e.Guidance = ErrCredentials, "No usable AWS credentials were found. Configure a profile (aws configure, aws sso login --profile P) and pass --profile, or use --practice to try Sparekey on the built-in practice account."
+	case sdkPhraseIn(err.Error(), phraseNoCredentials):
+		e.Kind, e.Guidance = ErrCredentials, "No usable AWS credentials were found. Configure a profile with the aws tool (aws configure, or aws sso login) and choose it, or try Sparekey on the built-in practice account."
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &sendErr), errors.As(err, &netErr), errors.As(err, &quota):
-		e.Kind, e.Guidance = ErrNetwork, "Check the network connection (and --endpoint-url if you set one), then try again. Sparekey retried with backoff before giving up."
+		e.Kind, e.Guidance = ErrNetwork, "Check the network connection (and the endpoint address if you set one), then try again. Sparekey retried with backoff before giving up."
 	default:
 		e.Kind, e.Guidance = ErrServiceFailure, "An unexpected error happened while talking to AWS; try again."
 	}
 	return e
 }
 
-func isMoto(err error) bool {
-	return strings.Contains(strings.ToLower(err.Error()), "werkzeug") || strings.Contains(err.Error(), "not yet implemented")
-}
-
-func classifyCode(op, code, msg string) (kind error, guidance string) {
+func classifyCode(op, code, msg string) (kind error, guidance string, fix vault.Remedy) {
 	switch code {
 	case "InvalidAuthenticationCode":
-		return ErrInvalidCode, "The codes did not match what AWS expects: the device is probably out of sync or this computer's clock is off. Check the clock, then resync the device (sparekey aws resync)."
+		return ErrInvalidCode, "The codes did not match what AWS expects: the device is probably out of sync or this computer's clock is off. Check the clock, then resync the device.", vault.RemedyResync
 	case "EntityAlreadyExists":
 		if op == "EnableMFADevice" {
-			return ErrDeviceExists, "The device is already enabled for a user."
+			return ErrDeviceExists, "The device is already enabled for a user.", vault.RemedyNone
 		}
-		return ErrDeviceExists, "A virtual MFA device with this name already exists, usually an unassigned leftover of an earlier attempt. List and delete it (sparekey aws orphans --delete) or choose another name."
+		return ErrDeviceExists, "A virtual MFA device with this name already exists, usually an unassigned leftover (an orphan) of an earlier attempt. Delete the orphan or choose another name.", vault.RemedyDeleteOrphans
 	case "LimitExceeded":
-		return ErrDeviceLimit, "An IAM user or the root user can have at most 8 MFA devices. Remove one you no longer use before adding another."
+		return ErrDeviceLimit, "An IAM user or the root user can have at most 8 MFA devices. Remove one you no longer use before adding another.", vault.RemedyListDevices
 	case "DeleteConflict":
-		return ErrDeleteConflict, "Deactivate the device (remove it from its user) before deleting it."
+		return ErrDeleteConflict, "Deactivate the device (remove it from its user) before deleting it.", vault.RemedyNone
 	case "NoSuchEntity":
-		return ErrNoSuchEntity, "The user or device does not exist (any more); refresh the device list."
+		return ErrNoSuchEntity, "The user or device does not exist (any more); refresh the device list.", vault.RemedyListDevices
 	case "EntityTemporarilyUnmodifiable", "ConcurrentModification":
-		return ErrBusy, "Another change to this device is in progress; wait a few seconds and try again."
+		return ErrBusy, "Another change to this device is in progress; wait a few seconds and try again.", vault.RemedyNone
 	case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation":
 		switch {
-		case strings.Contains(msg, "session credentials"):
-			return ErrSessionCredentials, "These credentials are already a session; an MFA session must be requested with long-term access keys. Use a profile with access keys."
-		case strings.Contains(msg, "MultiFactorAuthentication"):
-			return ErrInvalidCode, "AWS did not accept the MFA code for this device. Check this computer's clock, make sure the device belongs to this user, and resync it if needed."
-		case strings.Contains(msg, "no identity-based policy allows"), strings.Contains(msg, "no permissions boundary allows"):
-			return ErrAccessDenied, "These credentials lack the permission for " + op + ". Ask an administrator, or use an administrator's profile (--profile)."
+		case sdkPhraseIn(msg, phraseSessionCredentials):
+			return ErrSessionCredentials, "These credentials are already a session; an MFA session must be requested with long-term access keys. Use a profile with access keys.", vault.RemedyNone
+		case sdkPhraseIn(msg, phraseMFADenied):
+			return ErrInvalidCode, "AWS did not accept the MFA code for this device. Check this computer's clock, make sure the device belongs to this user, and resync it if needed.", vault.RemedyResync
+		case sdkPhraseIn(msg, phraseNoPolicy):
+			return ErrAccessDenied, "These credentials lack the permission for " + op + ". Ask an administrator, or use an administrator's profile.", vault.RemedyNone
 		}
-		return ErrMFARequired, "AWS denied the request. Accounts often require MFA for everything except managing your own device: get an MFA session first (sparekey aws session --profile P) or ask an administrator for the permission."
+		return ErrMFARequired, "AWS denied the request. Accounts often require MFA for everything except managing your own device: get an MFA session first, or ask an administrator for the permission.", vault.RemedyMFASession
 	case "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException":
-		return ErrThrottled, "AWS is rate-limiting requests; wait a minute and try again."
+		return ErrThrottled, "AWS is rate-limiting requests; wait a minute and try again.", vault.RemedyNone
 	case "ServiceFailure", "ServiceFailureException", "InternalFailure", "InternalError", "ServiceUnavailable":
-		return ErrServiceFailure, "AWS reported an internal failure; wait a minute and try again."
+		return ErrServiceFailure, "AWS reported an internal failure; wait a minute and try again.", vault.RemedyNone
 	case "ExpiredToken", "ExpiredTokenException", "RequestExpired":
-		return ErrCredentials, "The session credentials have expired. Refresh them (aws sso login, or sparekey aws session) and try again."
+		return ErrCredentials, "The session credentials have expired. Refresh them (aws sso login, or a new MFA session) and try again.", vault.RemedyMFASession
 	case "InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException", "IncompleteSignature", "MissingAuthenticationToken", "InvalidAccessKeyId":
-		return ErrCredentials, "AWS does not recognise these credentials: the keys may be wrong or deleted, or they belong to another partition (aws-cn, aws-us-gov) than the endpoint. Check the profile and its region."
+		return ErrCredentials, "AWS does not recognise these credentials: the keys may be wrong or deleted, or they belong to another partition (aws-cn, aws-us-gov) than the endpoint. Check the profile and its region.", vault.RemedyNone
 	case "ValidationError", "InvalidInput", "MalformedInput":
-		return ErrInvalidInput, "AWS refused a value in the request (a name, a path or a code format)."
+		return ErrInvalidInput, "AWS refused a value in the request (a name, a path or a code format).", vault.RemedyNone
 	case "ReportNotPresent", "ReportExpired", "ReportInProgress":
-		return ErrNoSuchEntity, "The credential report is not ready; generate it again."
+		return ErrNoSuchEntity, "The credential report is not ready; generate it again.", vault.RemedyNone
 	case "InvalidAction", "NotImplemented":
-		return ErrUnsupported, "The server does not implement " + op + "."
+		return ErrUnsupported, "The server does not implement " + op + ".", vault.RemedyNone
 	}
-	return ErrServiceFailure, "AWS returned an unexpected error; try again, and check the account's permissions."
+	return ErrServiceFailure, "AWS returned an unexpected error; try again, and check the account's permissions.", vault.RemedyNone
+}
+
+// sdkPhrase is a class of SDK or server failure that comes with no error
+// type or code of its own, only words in its message. They are all kept
+// here, each with an example of the real message in errors_test.go, so a
+// change of wording in a new SDK release fails a test instead of silently
+// falling through to "unexpected error".
+type sdkPhrase int
+
+const (
+	// phraseEndpoint: the SDK could not resolve an endpoint (region or
+	// partition missing or wrong).
+	phraseEndpoint sdkPhrase = iota
+	// phraseNoCredentials: the credential chain found nothing usable.
+	phraseNoCredentials
+	// phraseUnimplemented: a local server (moto) answered 500 for an
+	// operation it does not implement.
+	phraseUnimplemented
+	// phraseSessionCredentials: STS refuses a session from a session.
+	phraseSessionCredentials
+	// phraseMFADenied: an explicit deny on a missing or wrong MFA code.
+	phraseMFADenied
+	// phraseNoPolicy: IAM's "no policy allows" denial.
+	phraseNoPolicy
+)
+
+var sdkPhrases = map[sdkPhrase][]string{
+	phraseEndpoint:           {"resolve service endpoint", "resolve endpoint", "ResolveEndpoint", "Missing Region"},
+	phraseNoCredentials:      {"failed to retrieve credentials", "get credentials", "failed to refresh cached credentials", "no valid credential"},
+	phraseUnimplemented:      {"werkzeug", "Werkzeug", "not yet implemented"},
+	phraseSessionCredentials: {"session credentials"},
+	phraseMFADenied:          {"MultiFactorAuthentication"},
+	phraseNoPolicy:           {"no identity-based policy allows", "no permissions boundary allows"},
+}
+
+// sdkPhraseIn reports whether msg holds one of p's phrases.
+func sdkPhraseIn(msg string, p sdkPhrase) bool {
+	for _, s := range sdkPhrases[p] {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }

@@ -106,7 +106,7 @@ func TestMotoFlows(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err := admin.Enroll(ctx, v, EnrollRequest{UserName: "carol", DeviceName: "leftover"})
-		if !errors.Is(err, ErrDeviceExists) || !strings.Contains(GuidanceOf(err), "orphans --delete") {
+		if !errors.Is(err, ErrDeviceExists) || vault.RemedyOf(err) != vault.RemedyDeleteOrphans {
 			t.Fatalf("enroll over an orphan: %v", err)
 		}
 		orphans, err := admin.Orphans(ctx, v)

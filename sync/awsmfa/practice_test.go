@@ -186,7 +186,7 @@ func TestPracticeEnrollSelfThenSession(t *testing.T) {
 	}
 	// Without MFA the policy denies deactivation, with plain guidance.
 	err = bob.DeactivateDevice(ctx, "bob", res.Device.SerialNumber)
-	if !errors.Is(err, ErrMFARequired) || !strings.Contains(GuidanceOf(err), "sparekey aws session") {
+	if !errors.Is(err, ErrMFARequired) || vault.RemedyOf(err) != vault.RemedyMFASession {
 		t.Fatalf("deactivate without MFA: %v / %q", err, GuidanceOf(err))
 	}
 	noSecrets(t, e.v, err.Error())

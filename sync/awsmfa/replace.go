@@ -55,8 +55,8 @@ func (c *Client) Replace(ctx context.Context, v *vault.Vault, req ReplaceRequest
 		if err != nil {
 			return nil, err
 		}
-		return nil, &Error{Op: "Replace", Kind: ErrReplaceInProgress, Err: ErrReplaceInProgress,
-			Guidance: fmt.Sprintf("A replacement of %s for %s stopped at phase %q. Finish or roll it back first: sparekey aws replace --resume.", j.OldSerial, j.UserName, j.Phase)}
+		return nil, &Error{Op: "Replace", Kind: ErrReplaceInProgress, Err: ErrReplaceInProgress, Fix: vault.RemedyResumeReplace,
+			Guidance: fmt.Sprintf("A replacement of %s for %s stopped at phase %q. Finish it (or roll it back) first.", j.OldSerial, j.UserName, j.Phase)}
 	}
 	id, user, self, err := c.target(ctx, req.UserName)
 	if err != nil {
@@ -67,8 +67,8 @@ func (c *Client) Replace(ctx context.Context, v *vault.Vault, req ReplaceRequest
 		return nil, err
 	}
 	if !slices.ContainsFunc(devs, func(d Device) bool { return d.SerialNumber == req.OldSerial }) {
-		return nil, &Error{Op: "ListMFADevices", Kind: ErrNoSuchEntity, Err: ErrNoSuchEntity,
-			Guidance: fmt.Sprintf("%s has no device %s; 'sparekey aws devices' lists the current ones. To simply add a device use 'sparekey aws enroll'.", user, req.OldSerial)}
+		return nil, &Error{Op: "ListMFADevices", Kind: ErrNoSuchEntity, Err: ErrNoSuchEntity, Fix: vault.RemedyListDevices,
+			Guidance: fmt.Sprintf("%s has no device %s; pick one of the current devices, or enroll a new device to simply add one.", user, req.OldSerial)}
 	}
 	if req.NewDeviceName == "" {
 		req.NewDeviceName = DefaultDeviceName(user)
@@ -118,8 +118,8 @@ func (c *Client) record(path string, j *Journal, phase string) error {
 	}
 	if err := write(path, j); err != nil {
 		if errors.Is(err, ErrReplaceInProgress) {
-			return &Error{Op: "Replace", Kind: ErrReplaceInProgress, Err: err,
-				Guidance: "Another device replacement started at the same moment; let it finish, or run 'sparekey aws replace --resume'."}
+			return &Error{Op: "Replace", Kind: ErrReplaceInProgress, Err: err, Fix: vault.RemedyResumeReplace,
+				Guidance: "Another device replacement started at the same moment; let it finish, or finish it from here."}
 		}
 		return &IncompleteError{Flow: "replace", Step: "writing the journal", Err: err}
 	}
@@ -217,8 +217,8 @@ func (c *Client) leftover(j *Journal, step string, err error) error {
 	if j.Phase == PhaseOldDeactivated {
 		left = fmt.Sprintf("the old device %s is deactivated but not deleted (unassigned); %s is %s's working device", j.OldSerial, j.NewSerial, j.UserName)
 	}
-	return &IncompleteError{Flow: "replace", Step: step, Err: err, Left: []string{
-		left + fmt.Sprintf("; the journal keeps the replacement at phase %q and 'sparekey aws replace --resume' finishes it", j.Phase)}}
+	return &IncompleteError{Flow: "replace", Step: step, Err: err, Fix: vault.RemedyResumeReplace, Left: []string{
+		left + fmt.Sprintf("; the journal keeps the replacement at phase %q, so resuming it finishes the job", j.Phase)}}
 }
 
 // Resume finishes or rolls back a replacement recorded in the journal at

@@ -59,20 +59,21 @@ func TestClassify(t *testing.T) {
 		op, code, msg string
 		want          error
 		guidance      string
+		fix           vault.Remedy
 	}{
-		{"EnableMFADevice", "InvalidAuthenticationCode", "Authentication code for device is not valid.", ErrInvalidCode, "resync"},
-		{"CreateVirtualMFADevice", "EntityAlreadyExists", "MFADevice entity at the same path and name already exists.", ErrDeviceExists, "orphans --delete"},
-		{"EnableMFADevice", "LimitExceeded", "Cannot exceed quota for MFADevicesPerUser: 8", ErrDeviceLimit, "8 MFA devices"},
-		{"DeleteVirtualMFADevice", "DeleteConflict", "MFA Device is still in use.", ErrDeleteConflict, "Deactivate"},
-		{"ListUsers", "AccessDenied", "User: arn:aws:iam::1:user/bob is not authorized to perform: iam:ListUsers with an explicit deny", ErrMFARequired, "MFA session"},
-		{"ListUsers", "AccessDenied", "User: arn:aws:iam::1:user/bob is not authorized to perform: iam:ListUsers because no identity-based policy allows the iam:ListUsers action", ErrAccessDenied, "permission"},
-		{"GetSessionToken", "AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code.", ErrInvalidCode, "clock"},
-		{"GetSessionToken", "AccessDenied", "Cannot call GetSessionToken with session credentials", ErrSessionCredentials, "long-term"},
-		{"ListUsers", "Throttling", "Rate exceeded", ErrThrottled, "retried"},
-		{"ListUsers", "ServiceFailure", "oops", ErrServiceFailure, "retried"},
-		{"GetCallerIdentity", "ExpiredToken", "The security token included in the request is expired", ErrCredentials, "expired"},
-		{"GetCallerIdentity", "InvalidClientTokenId", "The security token included in the request is invalid.", ErrCredentials, "partition"},
-		{"EnableMFADevice", "ValidationError", "Value '123456' at 'authenticationCode1' failed to satisfy constraint", ErrInvalidInput, "refused"},
+		{"EnableMFADevice", "InvalidAuthenticationCode", "Authentication code for device is not valid.", ErrInvalidCode, "resync", vault.RemedyResync},
+		{"CreateVirtualMFADevice", "EntityAlreadyExists", "MFADevice entity at the same path and name already exists.", ErrDeviceExists, "orphan", vault.RemedyDeleteOrphans},
+		{"EnableMFADevice", "LimitExceeded", "Cannot exceed quota for MFADevicesPerUser: 8", ErrDeviceLimit, "8 MFA devices", vault.RemedyListDevices},
+		{"DeleteVirtualMFADevice", "DeleteConflict", "MFA Device is still in use.", ErrDeleteConflict, "Deactivate", vault.RemedyNone},
+		{"ListUsers", "AccessDenied", "User: arn:aws:iam::1:user/bob is not authorized to perform: iam:ListUsers with an explicit deny", ErrMFARequired, "MFA session", vault.RemedyMFASession},
+		{"ListUsers", "AccessDenied", "User: arn:aws:iam::1:user/bob is not authorized to perform: iam:ListUsers because no identity-based policy allows the iam:ListUsers action", ErrAccessDenied, "permission", vault.RemedyNone},
+		{"GetSessionToken", "AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code.", ErrInvalidCode, "clock", vault.RemedyResync},
+		{"GetSessionToken", "AccessDenied", "Cannot call GetSessionToken with session credentials", ErrSessionCredentials, "long-term", vault.RemedyNone},
+		{"ListUsers", "Throttling", "Rate exceeded", ErrThrottled, "retried", vault.RemedyNone},
+		{"ListUsers", "ServiceFailure", "oops", ErrServiceFailure, "retried", vault.RemedyNone},
+		{"GetCallerIdentity", "ExpiredToken", "The security token included in the request is expired", ErrCredentials, "expired", vault.RemedyMFASession},
+		{"GetCallerIdentity", "InvalidClientTokenId", "The security token included in the request is invalid.", ErrCredentials, "partition", vault.RemedyNone},
+		{"EnableMFADevice", "ValidationError", "Value '123456' at 'authenticationCode1' failed to satisfy constraint", ErrInvalidInput, "refused", vault.RemedyNone},
 	}
 	for _, tt := range tests {
 		t.Run(tt.code, func(t *testing.T) {
@@ -83,6 +84,12 @@ func TestClassify(t *testing.T) {
 			}
 			if !strings.Contains(GuidanceOf(err), tt.guidance) {
 				t.Errorf("guidance %q lacks %q", GuidanceOf(err), tt.guidance)
+			}
+			if got := vault.RemedyOf(err); got != tt.fix {
+				t.Errorf("remedy = %v, want %v", got, tt.fix)
+			}
+			if strings.Contains(GuidanceOf(err), "sparekey ") || strings.Contains(GuidanceOf(err), "--") {
+				t.Errorf("guidance names a command or flag: %q", GuidanceOf(err))
 			}
 			if otpLike.MatchString(err.Error()) {
 				t.Errorf("a code-like number survived in %q", err.Error())

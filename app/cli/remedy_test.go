@@ -1,0 +1,49 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/sparekey/sparekey/vault"
+)
+
+// TestRemedyCommands checks that the command line, and only the command
+// line, turns an error's remedy into a command: the explanation above it
+// names none.
+func TestRemedyCommands(t *testing.T) {
+	c := newCoreEnv(t)
+	c.ok(nil, "init")
+	tests := []struct {
+		name  string
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"a web link pasted as a key link", "https://example.com/login\n", []string{"add", "-"}, "sparekey add --issuer ISSUER --name NAME --secret-stdin"},
+		{"a Google export", "otpauth-migration://offline?data=AAAA\n", []string{"add", "-"}, "sparekey import FILE"},
+		{"an unknown account", "", []string{"code", "nobody-has-this"}, "sparekey list"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, errOut, code := c.run(strings.NewReader(tt.stdin), tt.args...)
+			if code != 1 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			explanation, remedy, _ := strings.Cut(errOut, "\n")
+			if strings.Contains(explanation, "sparekey ") || strings.Contains(explanation, "--") {
+				t.Errorf("the explanation names a command: %q", explanation)
+			}
+			if want := "To fix this, run: " + tt.want + "\n"; remedy != want {
+				t.Errorf("remedy line = %q, want %q", remedy, want)
+			}
+		})
+	}
+}
+
+func TestEveryRemedyHasACommand(t *testing.T) {
+	for r := vault.RemedyNone + 1; r.String() != "unknown"; r++ {
+		if remedyCommands[r] == "" {
+			t.Errorf("remedy %v has no command", r)
+		}
+	}
+}
