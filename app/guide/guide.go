@@ -18,8 +18,10 @@ package guide
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Who is locked out.
@@ -394,6 +396,17 @@ func validate(s Situation, who Who, dev Device) error {
 
 // Leaves returns every guide the tree can reach, each once, sorted by ID.
 func Leaves() []Guide {
+	idx := leafIndex()
+	out := make([]Guide, 0, len(idx))
+	for _, g := range idx {
+		out = append(out, clone(g))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// leafIndex walks the tree once: every answer combination, by leaf ID.
+var leafIndex = sync.OnceValue(func() map[string]Guide {
 	seen := map[string]Guide{}
 	situations := []Situation{OutOfSync, Lost, Broken, Stolen, AppWiped, Planning}
 	whos := []Who{Root, IAMUser, Admin}
@@ -409,12 +422,13 @@ func Leaves() []Guide {
 			}
 		}
 	}
-	out := make([]Guide, 0, len(seen))
-	for _, g := range seen {
-		out = append(out, g)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
+	return seen
+})
+
+// clone copies a guide's step list, so a caller's changes stay its own.
+func clone(g Guide) Guide {
+	g.Steps = slices.Clone(g.Steps)
+	return g
 }
 
 // AllFacts lists each fact alone and none at all: enough to reach every
@@ -426,12 +440,8 @@ func AllFacts() []Facts {
 
 // Lookup returns the leaf with this ID.
 func Lookup(id string) (Guide, bool) {
-	for _, g := range Leaves() {
-		if g.ID == id {
-			return g, true
-		}
-	}
-	return Guide{}, false
+	g, ok := leafIndex()[id]
+	return clone(g), ok
 }
 
 // Binding is what Sparekey knows about the identity and device in trouble,

@@ -330,3 +330,11 @@ func FuzzResolve(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkLookup(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		if _, ok := Lookup("lost/root/phone/support"); !ok {
+			b.Fatal("not found")
+		}
+	}
+}
