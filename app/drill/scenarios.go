@@ -160,6 +160,52 @@ func lostPhoneWithAdmin() Drill {
 	}
 }
 
+func stolenPhone() Drill {
+	return Drill{
+		Name: "stolen-phone", Title: "An IAM user's phone was stolen: the administrator deactivates, the user enrolls and changes the password",
+		Path:   "stolen/iam-user/phone",
+		Broken: "the password step is left out after the theft",
+		setup: func(e *env) error {
+			stolen := e.srv.DeviceSerial(practice.AliceUser)
+			if err := e.srv.LoseDevice(stolen); err != nil {
+				return err
+			}
+			e.conn = aliceConn
+			e.bind = guide.Binding{AccountID: e.srv.AccountID(), UserName: practice.AliceUser, Serial: stolen}
+			e.target.DeviceName = "alice-after-theft"
+			if e.broken {
+				e.skip["password"] = true
+			}
+			return nil
+		},
+		person: map[string]func(*env) error{
+			// While alice waits, her administrator acts on her message.
+			"sign-in": func(e *env) error {
+				if _, err := e.app.AWSRemoveDevice(e.ctx, adminConn, practice.AliceUser, e.bind.Serial); err != nil {
+					return errors.New(app.ExplainAWS(err))
+				}
+				e.logf("sign-in: the administrator deactivated %s; alice signs in with account ID, user name and password", e.bind.Serial)
+				return nil
+			},
+		},
+		check: func(e *env) error {
+			for _, st := range e.run.Steps {
+				if st.ID == "password" && st.Status != "done" {
+					return errors.New("the password was not changed after the device was stolen")
+				}
+			}
+			devs, err := devicesOf(e, adminConn, practice.AliceUser)
+			if err != nil {
+				return err
+			}
+			if has(devs, e.srv.DeviceSerial(practice.AliceUser)) {
+				return errors.New("the stolen device is still assigned")
+			}
+			return authenticates(e, aliceConn, e.bind.Serial)
+		},
+	}
+}
+
 func orphanBlocking() Drill {
 	const name = "alice-phone"
 	return Drill{

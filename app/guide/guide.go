@@ -817,6 +817,9 @@ func iamUserLost(s Situation, dev Device) Guide {
 	}
 	g.Steps = append(g.Steps, newDeviceForUser(dev)...)
 	g.Steps = append(g.Steps, changePassword(s, IAMUser)...)
+	if s == Stolen {
+		g.Drill = "stolen-phone"
+	}
 	return g
 }
 
