@@ -278,10 +278,17 @@ func (e *env) typeCodes(codes []string) error {
 // last, for the readiness score.
 func Record(dir string, results ...*Result) error {
 	path := filepath.Join(dir, "drill-results.json")
+	// Two drills finishing at once must not drop each other's result.
+	release, err := vault.LockFile(path+".lock", vault.DefaultLockTimeout)
+	if err != nil {
+		return err
+	}
+	defer release()
 	var all []*Result
 	if data, err := os.ReadFile(path); err == nil {
-		_ = jsonUnmarshal(data, &all) // a damaged log is replaced by the new results, the old file kept aside
-		if all == nil && len(data) > 0 {
+		if jsonUnmarshal(data, &all) != nil {
+			// A damaged log is kept aside, and a new one started.
+			all = nil
 			_ = os.Rename(path, path+".unreadable")
 		}
 	}
