@@ -136,7 +136,7 @@ func NewRoot(e *Env) *cobra.Command {
 		Short: "Sparekey: one-time codes, safe seeds and AWS MFA chores",
 		Long: `Sparekey keeps your one-time-password accounts in an encrypted vault and
 shows their codes. Run it without arguments to open the desktop app.`,
-		Version:       app.Version,
+		Version:       app.Version + " (commit " + app.BuildCommit() + ")",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
