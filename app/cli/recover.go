@@ -47,7 +47,6 @@ func (rf *recoverFlags) addStepInputs(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&rf.code1, "code1", "", "first of two consecutive codes read from the device")
 	f.StringVar(&rf.code2, "code2", "", "the next code")
-	f.StringVar(&rf.setupURI, "setup-uri", "", "the otpauth:// link of a new device's setup key")
 	f.StringVar(&rf.deviceName, "device-name", "", "name of a new virtual device")
 }
 
@@ -381,6 +380,14 @@ func newRecoverDo(e *Env) *cobra.Command {
 			}
 			if st.Kind != guide.KindSparekey {
 				return usagef("step %q is one you do; record it with 'sparekey recover mark %s %s done'", st.ID, r.ID, st.ID)
+			}
+			if st.Action == guide.ActionAddSeed {
+				// A setup link holds the seed: it comes on standard input,
+				// never as an argument other users can see in ps.
+				line, err := bufio.NewReader(e.In).ReadString('\n')
+				if rf.setupURI = strings.TrimSpace(line); rf.setupURI == "" {
+					return usagef("paste the setup key link (otpauth://…) on standard input: %v", err)
+				}
 			}
 			out, err := doStep(e, a, store, r, st, &rf)
 			if e.JSON {

@@ -278,6 +278,9 @@ func (e *env) typeCodes(codes []string) error {
 // last, for the readiness score.
 func Record(dir string, results ...*Result) error {
 	path := filepath.Join(dir, "drill-results.json")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
 	// Two drills finishing at once must not drop each other's result.
 	release, err := vault.LockFile(path+".lock", vault.DefaultLockTimeout)
 	if err != nil {
