@@ -385,7 +385,7 @@ func explainCore(err error) string {
 	case errors.Is(err, vault.ErrMigrationURI):
 		return "This is a Google Authenticator export that can hold many accounts. Import it to bring them all in."
 	case errors.As(err, &fe):
-		return fmt.Sprintf("The %s %s. Check it and try again.", fe.Field, fe.Reason)
+		return fmt.Sprintf("The %s %s. Check it and try again.", fieldNoun(fe.Field), fe.Reason)
 	case errors.As(err, &amb):
 		return amb.Error() + "."
 	case errors.Is(err, vault.ErrWrongPassphrase):
@@ -415,7 +415,7 @@ func explainCore(err error) string {
 	case errors.As(err, &se):
 		return se.Error() + ". Free some space or pick a writable folder, then try again."
 	case errors.Is(err, vault.ErrDuplicate):
-		return err.Error() + "; nothing was added."
+		return capitalise(err.Error()) + ". Nothing was added."
 	case errors.Is(err, vault.ErrNoSuchAccount):
 		return capitalise(err.Error()) + "."
 	case errors.Is(err, ErrLocked):
@@ -474,6 +474,15 @@ func Remedy(err error) vault.Remedy {
 		return vault.RemedyRestoreBackup
 	}
 	return vault.RemedyOf(err)
+}
+
+// fieldNoun is how a field is named in "The <field> must be…".
+func fieldNoun(field string) string {
+	switch field {
+	case "digits":
+		return "number of digits"
+	}
+	return field
 }
 
 // capitalise starts a sentence made of an error message.

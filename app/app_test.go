@@ -216,7 +216,7 @@ func TestExplain(t *testing.T) {
 		{fmt.Errorf("%w: payload chunk failed", vault.ErrCorrupt), "damaged or incomplete: payload chunk failed"},
 		{vault.ErrVaultNotFound, "Create one"},
 		{&vault.SaveError{Path: "/x/vault.age", Err: syscall.ENOSPC}, "disk is full"},
-		{vault.ErrDuplicate, "nothing was added"},
+		{vault.ErrDuplicate, "Nothing was added"},
 		{vault.ErrNoSuchAccount, "No "},
 		{ErrLocked, "Unlock it first"},
 		{errors.New("something else"), "something else"},

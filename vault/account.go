@@ -120,6 +120,11 @@ func NormalizeSecret(s string) (string, error) {
 	if s == "" {
 		return "", fieldErr(ErrInvalidSecret, "secret", "is empty")
 	}
+	// Name the characters no key has before counting: the count is only
+	// the right advice once every character could be part of a key.
+	if bad := notBase32(s); bad != "" {
+		return "", fieldErr(ErrInvalidSecret, "secret", "has characters no key contains (%s); %s", bad, base32Hint(bad))
+	}
 	// encoding/base32 silently drops a dangling group of 1, 3 or 6
 	// characters (no byte count encodes to those lengths), which would turn
 	// a mistyped secret into a shorter, wrong key: refuse it instead.
@@ -246,10 +251,10 @@ func (a *Account) Validate() error {
 		return fieldErr(ErrInvalidAccount, "digits", "must be %d: Steam codes always have %d characters", SteamDigits, SteamDigits)
 	}
 	if a.Digits < MinDigits || a.Digits > MaxDigits {
-		return fieldErr(ErrInvalidAccount, "digits", "%d is out of range (%d to %d)", a.Digits, MinDigits, MaxDigits)
+		return fieldErr(ErrInvalidAccount, "digits", "must be %d to %d, not %d", MinDigits, MaxDigits, a.Digits)
 	}
 	if a.Kind != KindHOTP && (a.Period < 1 || a.Period > MaxPeriod) {
-		return fieldErr(ErrInvalidAccount, "period", "%d seconds is out of range (1 to %d)", a.Period, MaxPeriod)
+		return fieldErr(ErrInvalidAccount, "period", "must be 1 to %d seconds, not %d", MaxPeriod, a.Period)
 	}
 	if _, err := a.SecretBytes(); err != nil {
 		return err

@@ -21,7 +21,7 @@ func ExampleParseURI() {
 	fmt.Println(err)
 	// Output:
 	// Example (alice@example.com) totp SHA1 8 30 JBSWY3DPEHPK3PXP
-	// secret: is not valid base32 (only A–Z and 2–7 are allowed; problem at character 16)
+	// secret: has characters no key contains ('1'); a key uses only the letters A–Z and the digits 2–7 (0, 1 and 8 are probably the letters O, I and B)
 }
 
 func ExampleAccount_CodeAt() {

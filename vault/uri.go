@@ -145,7 +145,7 @@ func intParam(param func(string) (string, bool, error), name string, lo, hi int)
 		return 0, uriErr(name, "%s is not a whole number", quoteHarmless(v))
 	}
 	if n < lo || n > hi {
-		return 0, uriErr(name, "%d is out of range (%d to %d)", n, lo, hi)
+		return 0, uriErr(name, "must be %d to %d, not %d", lo, hi, n)
 	}
 	return n, nil
 }

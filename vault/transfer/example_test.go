@@ -31,7 +31,7 @@ otpauth://hotp/Bank:carol?secret=KRSXG5DTMVRXEZLU&counter=7
 	// otpauth URI list
 	// read: GitHub (alice)
 	// read: Bank (carol)
-	// skipped: codes.txt: line 3 (Broken:bob): secret is not valid base32 (only A–Z and 2–7 are allowed; problem at character 10)
+	// skipped: codes.txt: line 3 (Broken:bob): secret has characters no key contains ('!'); a key uses only the letters A–Z and the digits 2–7
 }
 
 func ExampleImportFile() {
