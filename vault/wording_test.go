@@ -24,7 +24,10 @@ func TestFieldWording(t *testing.T) {
 			[]string{"missing or extra"}, nil},
 		{"digits", func() error { _, err := ParseURI("otpauth://totp/X:y?secret=JBSWY3DPEHPK3PXP&digits=12"); return err },
 			[]string{"digits: must be", "not 12"}, []string{"out of range"}},
-		{"digits of an account", func() error { _, err := NewAccount(Account{Issuer: "X", Secret: "JBSWY3DPEHPK3PXP", Digits: 12}); return err },
+		{"digits of an account", func() error {
+			_, err := NewAccount(Account{Issuer: "X", Secret: "JBSWY3DPEHPK3PXP", Digits: 12})
+			return err
+		},
 			[]string{"must be", "not 12"}, []string{"out of range"}},
 	}
 	for _, tt := range tests {
