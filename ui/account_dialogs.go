@@ -76,10 +76,12 @@ func (u *UI) showEditDialog(a *vault.Account) {
 
 	info := para(fmt.Sprintf("%s · %s · %d digits", kindName(a), a.Algorithm, a.Digits))
 	info.Importance = widget.LowImportance
-	items := []fyne.CanvasObject{info, f.content(false), fav}
+	// Save comes last, under every field it saves.
+	items := []fyne.CanvasObject{info, f.fields(false), fav}
 	if a.Kind == vault.KindHOTP {
 		items = append(items, widget.NewForm(widget.NewFormItem("Next counter", counter)))
 	}
+	items = append(items, f.footer(false))
 	dlg = dialog.NewCustom("Edit "+a.Label(), "Cancel", container.NewVBox(items...), u.win)
 	dlg.Resize(fyne.NewSize(460, 0))
 	u.openDialog(dlg, nil)

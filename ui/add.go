@@ -29,6 +29,7 @@ type addDialog struct {
 	// Paste a link
 	uri       *submitEntry
 	uriResult *widget.Label
+	uriRemedy *fyne.Container // a button offering the first problem's remedy
 
 	// Scan
 	scanButton  *escButton
@@ -102,6 +103,7 @@ func (d *addDialog) uriTab() fyne.CanvasObject {
 	d.uri.SetMinRowsVisible(4)
 	d.uriResult = para("")
 	d.uriResult.Hide()
+	d.uriRemedy = container.NewHBox()
 	add := widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), d.addURIs)
 	add.Importance = widget.HighImportance
 	paste := widget.NewButtonWithIcon("Paste", theme.ContentPasteIcon(), func() {
@@ -112,7 +114,14 @@ func (d *addDialog) uriTab() fyne.CanvasObject {
 		d.uri,
 		container.NewHBox(paste, add),
 		d.uriResult,
+		d.uriRemedy,
 	)
+}
+
+// showManual turns to the form for typing a key.
+func (d *addDialog) showManual() {
+	d.tab.SelectIndex(2)
+	d.u.win.Canvas().Focus(d.form.issuer)
 }
 
 func (d *addDialog) addURIs() {
@@ -128,6 +137,8 @@ func (d *addDialog) addURIs() {
 	}
 	var added []*vault.Account
 	var problems []string
+	var firstErr error
+	d.uriRemedy.RemoveAll()
 	for i, l := range lines {
 		if strings.HasPrefix(strings.ToLower(l), "otpauth-migration:") {
 			n, msg := d.addFindings(app.ClassifyQRTexts([]string{l}))
@@ -143,6 +154,9 @@ func (d *addDialog) addURIs() {
 				prefix = fmt.Sprintf("Line %d: ", i+1)
 			}
 			problems = append(problems, prefix+app.ExplainURI(err, l))
+			if firstErr == nil {
+				firstErr = err
+			}
 			continue
 		}
 		added = append(added, a)
@@ -163,6 +177,9 @@ func (d *addDialog) addURIs() {
 			msg += "\nNothing was added."
 		}
 		d.showURIResult(msg, true)
+		if b := d.u.remedyButton(firstErr); b != nil {
+			d.uriRemedy.Add(b)
+		}
 	}
 }
 
@@ -385,6 +402,7 @@ type manualForm struct {
 	preview            *widget.Label
 	problem            *widget.Label
 	submit             *widget.Button
+	advanced           *widget.Accordion // nil when editing
 	ok                 bool
 }
 
@@ -406,7 +424,9 @@ func (d *addDialog) manualTab() fyne.CanvasObject {
 		}
 		d.added(a)
 	}
-	return container.NewVScroll(f.content(true))
+	// The form scrolls; its outcome and the Add button stay in view at
+	// any window size (at 520×680 they used to sit below the fold).
+	return container.NewBorder(nil, f.footer(true), nil, nil, container.NewVScroll(f.fields(true)))
 }
 
 // newManualForm returns an empty form, or one filled from existing (edit:
@@ -418,7 +438,7 @@ func newManualForm(u *UI, existing *vault.Account) *manualForm {
 	f.name = widget.NewEntry()
 	f.name.SetPlaceHolder("alice@example.com")
 	f.secret = widget.NewPasswordEntry()
-	f.secret.SetPlaceHolder("The key the website shows, e.g. JBSW Y3DP EHPK 3PXP")
+	f.secret.SetPlaceHolder("e.g. JBSW Y3DP EHPK 3PXP")
 	f.kind = widget.NewSelect([]string{"Time-based (TOTP)", "Counter-based (HOTP)", "Steam"}, nil)
 	f.kind.SetSelectedIndex(0)
 	f.algo = widget.NewSelect([]string{"SHA1", "SHA256", "SHA512"}, nil)
@@ -448,6 +468,8 @@ func newManualForm(u *UI, existing *vault.Account) *manualForm {
 	}
 	for _, e := range []*widget.Entry{f.issuer, f.name, f.secret, f.period, f.counter, f.tags, f.note} {
 		e.OnChanged = func(string) { f.validate() }
+		// The form has one obvious action: Enter in any field takes it.
+		e.OnSubmitted = func(string) { f.trySubmit() }
 	}
 	for _, s := range []*widget.Select{f.kind, f.algo, f.digits} {
 		s.OnChanged = func(string) { f.validate() }
@@ -456,34 +478,52 @@ func newManualForm(u *UI, existing *vault.Account) *manualForm {
 	return f
 }
 
-func (f *manualForm) content(withKey bool) fyne.CanvasObject {
+// fields is the form itself. With the key (adding), the code settings
+// most sites leave at their defaults are folded under Advanced.
+func (f *manualForm) fields(withKey bool) fyne.CanvasObject {
 	items := []*widget.FormItem{
 		widget.NewFormItem("Issuer", f.issuer),
 		widget.NewFormItem("Account", f.name),
 	}
 	if withKey {
-		items = append(items,
-			widget.NewFormItem("Key", f.secret),
-			widget.NewFormItem("Type", f.kind),
-			widget.NewFormItem("Algorithm", f.algo),
-			widget.NewFormItem("Digits", f.digits),
-			widget.NewFormItem("Period (s)", f.period),
-			widget.NewFormItem("Counter", f.counter),
-		)
+		items = append(items, widget.NewFormItem("Key", f.secret))
 	}
 	items = append(items,
 		widget.NewFormItem("Tags", f.tags),
 		widget.NewFormItem("Note", f.note),
 	)
 	form := widget.NewForm(items...)
-	objs := []fyne.CanvasObject{form}
-	if withKey {
-		hint := para("Most sites use the defaults (time-based, SHA1, 6 digits, 30 s); change them only when the site says so.")
-		hint.Importance = widget.LowImportance
-		objs = append(objs, hint, f.preview)
+	if !withKey {
+		return form
 	}
-	objs = append(objs, f.problem, container.NewHBox(f.submit))
-	return container.NewVBox(objs...)
+	hint := para("Most sites use the defaults (time-based, SHA1, 6 digits, 30 s); change them only when the site says so.")
+	hint.Importance = widget.LowImportance
+	advanced := widget.NewForm(
+		widget.NewFormItem("Type", f.kind),
+		widget.NewFormItem("Algorithm", f.algo),
+		widget.NewFormItem("Digits", f.digits),
+		widget.NewFormItem("Period (s)", f.period),
+		widget.NewFormItem("Counter", f.counter),
+	)
+	f.advanced = widget.NewAccordion(widget.NewAccordionItem("Advanced", container.NewVBox(hint, advanced)))
+	return container.NewVBox(form, f.advanced)
+}
+
+// footer is what stays in view under the form: the code it would make,
+// what is wrong, and the primary action.
+func (f *manualForm) footer(withPreview bool) fyne.CanvasObject {
+	objs := []fyne.CanvasObject{}
+	if withPreview {
+		objs = append(objs, f.preview)
+	}
+	return container.NewVBox(append(objs, f.problem, container.NewHBox(f.submit))...)
+}
+
+// trySubmit is Enter in a field: the primary action, when it is allowed.
+func (f *manualForm) trySubmit() {
+	if !f.submit.Disabled() && f.submit.OnTapped != nil {
+		f.submit.OnTapped()
+	}
 }
 
 // account builds what the form describes (not yet validated by the vault).
@@ -574,6 +614,20 @@ func (f *manualForm) validate() {
 		f.problem.Show()
 		f.preview.SetText("")
 		f.submit.Disable()
+		f.openAdvancedFor(err)
+	}
+}
+
+// openAdvancedFor unfolds Advanced when err is about a field in it, so
+// the problem is seen where it can be fixed.
+func (f *manualForm) openAdvancedFor(err error) {
+	var fe *vault.FieldError
+	if f.advanced == nil || !errors.As(err, &fe) {
+		return
+	}
+	switch fe.Field {
+	case "type", "algorithm", "digits", "period", "counter":
+		f.advanced.Open(0)
 	}
 }
 
@@ -586,5 +640,3 @@ func splitTags(s string) []string {
 	}
 	return out
 }
-
-var _ = errors.Is

@@ -191,6 +191,9 @@ func (w *awsWindow) run(what string, measured bool, work func(ctx context.Contex
 		fyne.Do(func() {
 			w.u.activity()
 			ok := w.end(what, err, app.ExplainAWS(err), "done, on "+connectionName(conn)+".")
+			if !ok {
+				w.offerRemedy(w.u.remedyButton(err))
+			}
 			w.refreshOrphanButton()
 			if ok && show != nil {
 				show()

@@ -99,6 +99,7 @@ func (u *UI) askImportPassword(file string, ch chan<- []byte) {
 				ch <- nil
 			}
 		}, u.win)
+	pw.OnSubmitted = func(string) { d.Submit() } // Enter opens, as in every one-field form
 	u.openDialog(d, nil)
 	d.Resize(fyne.NewSize(420, 0))
 	u.win.Canvas().Focus(pw)
@@ -117,7 +118,7 @@ func (u *UI) showImportPreview(p *app.ImportPreview) {
 		lines = append(lines, m.String())
 	}
 	if p.Count(vault.MergeChanged)+p.Count(vault.MergeConflict) > 0 {
-		lines = append(lines, "Accounts already in the vault are left as they are; `sparekey import` can update them one by one.")
+		lines = append(lines, "Accounts already in the vault are left as they are.")
 	}
 	text := para(strings.Join(lines, "\n"))
 	if n == 0 {

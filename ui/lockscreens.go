@@ -195,6 +195,11 @@ func (u *UI) unlockScreen(mode vault.Mode) fyne.CanvasObject {
 		}
 		retry = widget.NewButtonWithIcon("Unlock", theme.LoginIcon(), try)
 		retry.Importance = widget.HighImportance
+		u.screenReturn = func() {
+			if !retry.Disabled() {
+				try()
+			}
+		}
 		switch {
 		case u.opts.Unlocking != nil:
 			u.afterShow = u.awaitUnlock(busy, retry.Disable, retry.Enable, keyringFailed)

@@ -64,6 +64,10 @@ func (u *UI) installShortcuts() {
 		if k.Name == fyne.KeyEscape && u.closeTopDialog() {
 			return
 		}
+		if (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter) && u.main == nil && len(u.dialogs) == 0 && u.screenReturn != nil {
+			u.screenReturn()
+			return
+		}
 		if u.main != nil && len(u.dialogs) == 0 {
 			u.main.handleKey(k)
 		}

@@ -16,17 +16,31 @@ type taskBar struct {
 	status   *widget.Label
 	buttons  []*widget.Button
 	running  bool
+	// remedy holds a button that fixes the last failure, when the window
+	// has one (ui/remedy.go); a new chore clears it.
+	remedy *fyne.Container
 }
 
 func newTaskBar() *taskBar {
-	t := &taskBar{busy: widget.NewProgressBarInfinite(), progress: widget.NewProgressBar(), status: para("")}
+	t := &taskBar{busy: widget.NewProgressBarInfinite(), progress: widget.NewProgressBar(), status: para(""), remedy: container.NewHBox()}
 	t.busy.Hide()
 	t.progress.Hide()
 	return t
 }
 
 // footer is what the window shows under its tabs.
-func (t *taskBar) footer() fyne.CanvasObject { return container.NewVBox(t.busy, t.progress, t.status) }
+func (t *taskBar) footer() fyne.CanvasObject {
+	return container.NewVBox(t.busy, t.progress, t.status, t.remedy)
+}
+
+// offerRemedy shows b (may be nil: nothing) under the failure it fixes.
+func (t *taskBar) offerRemedy(b *widget.Button) {
+	t.remedy.RemoveAll()
+	if b != nil {
+		b.Importance = widget.HighImportance
+		t.remedy.Add(b)
+	}
+}
 
 // button makes a button that is disabled while a chore runs.
 func (t *taskBar) button(label string, icon fyne.Resource, tapped func()) *widget.Button {
@@ -38,6 +52,7 @@ func (t *taskBar) button(label string, icon fyne.Resource, tapped func()) *widge
 // begin marks a chore as running: buttons off, a bar on, the status says what.
 func (t *taskBar) begin(what string, measured bool) {
 	t.running = true
+	t.offerRemedy(nil)
 	for _, b := range t.buttons {
 		b.Disable()
 	}

@@ -94,6 +94,10 @@ type UI struct {
 	// afterShow is what a screen does once it is on the window (start
 	// unlocking, take the focus).
 	afterShow func()
+	// screenReturn is the current screen's one obvious action, taken by
+	// Enter when no field has the focus (the keyring unlock screen has
+	// no field to submit from); nil for none.
+	screenReturn func()
 
 	everUnlocked    bool
 	backupHooked    bool
@@ -243,6 +247,7 @@ func (u *UI) showState() {
 		return
 	}
 	u.state = state
+	u.screenReturn = nil
 	switch state {
 	case app.StateMissing:
 		u.setScreen(u.firstRunScreen())

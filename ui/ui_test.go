@@ -201,7 +201,7 @@ func TestAddByForm(t *testing.T) {
 	test.Type(f.issuer, "Example")
 	test.Type(f.name, "bob")
 	test.Type(f.secret, "JBSW Y3DP EHPK 3PX!")
-	if !f.submit.Disabled() || !f.problem.Visible() || !strings.Contains(f.problem.Text, "base32") {
+	if !f.submit.Disabled() || !f.problem.Visible() || !strings.Contains(f.problem.Text, "no key contains") {
 		t.Fatalf("a bad key: submit disabled %v, problem %q", f.submit.Disabled(), f.problem.Text)
 	}
 	f.secret.SetText("jbsw y3dp ehpk 3pxp") // lower case, grouped: accepted
