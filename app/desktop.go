@@ -141,18 +141,35 @@ func (l *CodeList) apply() {
 		if l.tag != "" && !slices.Contains(e.tags, l.tag) {
 			continue
 		}
-		ok := true
-		for _, w := range l.words {
-			if !strings.Contains(e.search, w) {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			shown = append(shown, e)
+		shown = append(shown, e)
+	}
+	l.shown = l.rank(shown)
+}
+
+// rank keeps the entries that match the search, best first, with the
+// ranking the command line's name lookup uses (vault.Query): exact and
+// prefix matches lead, then words, then letters in order.
+func (l *CodeList) rank(entries []*listEntry) []*listEntry {
+	if len(l.words) == 0 {
+		return entries
+	}
+	q := vault.NewQuery(strings.Join(l.words, " "))
+	type ranked struct {
+		e *listEntry
+		m vault.Match
+	}
+	matched := make([]ranked, 0, len(entries))
+	for _, e := range entries {
+		if m := q.Match(e.acct, e.search); m.Tier != vault.NoMatch {
+			matched = append(matched, ranked{e, m})
 		}
 	}
-	l.shown = shown
+	slices.SortStableFunc(matched, func(x, y ranked) int { return vault.CompareMatches(x.m, y.m) })
+	out := entries[:0]
+	for _, r := range matched {
+		out = append(out, r.e)
+	}
+	return out
 }
 
 // Len is the number of accounts shown.

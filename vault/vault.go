@@ -161,10 +161,12 @@ func (v *Vault) index(id string) int {
 	return slices.IndexFunc(v.accounts, func(a *Account) bool { return a.ID == id })
 }
 
-// Find resolves what a person typed to exactly one account: an exact ID,
-// then an exact label/issuer/name (case-insensitive), then a unique substring,
-// then a unique fuzzy (in-order letters) match. Several matches at the best
-// level give an *AmbiguousError.
+// Find resolves what a person typed to exactly one account: an exact ID
+// (or a unique prefix of one), else the best match of the ranking the
+// window's search uses (match.go): exact, then prefix, then every word,
+// then letters in order, where the best fuzzy score wins ("ghb" picks
+// GitHub over a longer name that also holds g…h…b). Several accounts
+// sharing the best match give an *AmbiguousError.
 func (v *Vault) Find(query string) (*Account, error) {
 	q := strings.ToLower(strings.TrimSpace(query))
 	if q == "" {
@@ -172,60 +174,43 @@ func (v *Vault) Find(query string) (*Account, error) {
 	}
 	v.mu.RLock()
 	defer v.mu.RUnlock()
-	var buf []byte
-	levels := []func(a *Account) bool{
-		// An ID, or a unique prefix of one (what an ambiguity error shows).
-		func(a *Account) bool { return a.ID == q || (len(q) >= 6 && strings.HasPrefix(a.ID, q)) },
-		func(a *Account) bool {
-			return strings.ToLower(a.Label()) == q || strings.ToLower(a.Issuer) == q ||
-				strings.ToLower(a.Name) == q || strings.ToLower(a.Issuer+":"+a.Name) == q
-		},
-		func(a *Account) bool {
-			buf = appendSearchText(buf[:0], a)
-			return bytes.Contains(buf, []byte(q))
-		},
-		func(a *Account) bool { return fuzzyMatch(strings.ToLower(a.Label()), q) },
-	}
-	for _, match := range levels {
-		var found []*Account
-		for _, a := range v.accounts {
-			if match(a) {
-				found = append(found, a)
-			}
+	var byID []*Account
+	for _, a := range v.accounts {
+		if a.ID == q || (len(q) >= 6 && strings.HasPrefix(a.ID, q)) {
+			byID = append(byID, a)
 		}
-		switch len(found) {
-		case 0:
-			continue
-		case 1:
-			return found[0].Clone(), nil
-		}
-		SortAccounts(found)
-		return nil, &AmbiguousError{Query: query, Matches: distinctLabels(found)}
 	}
-	return nil, fmt.Errorf("%w matching %s", ErrNoSuchAccount, QuoteShort(query))
+	candidates := byID
+	if len(byID) == 0 {
+		sorted := slices.Clone(v.accounts)
+		SortAccounts(sorted)
+		candidates = best(Rank(sorted, NewQuery(query)))
+	}
+	switch len(candidates) {
+	case 0:
+		return nil, fmt.Errorf("%w matching %s", ErrNoSuchAccount, QuoteShort(query))
+	case 1:
+		return candidates[0].Clone(), nil
+	}
+	SortAccounts(candidates)
+	return nil, &AmbiguousError{Query: query, Matches: distinctLabels(candidates)}
 }
 
-// Search returns copies of the accounts whose issuer, name, tags or note
-// contain every space-separated word of query (case-insensitive), in display order.
+// Search returns copies of the accounts that match query, best first
+// (see Rank): the same ranking as the window's search.
 func (v *Vault) Search(query string) []*Account {
-	words := strings.Fields(strings.ToLower(query))
-	wordBytes := make([][]byte, len(words))
-	for i, w := range words {
-		wordBytes[i] = []byte(w)
-	}
 	v.mu.RLock()
-	var out []*Account
-	// One buffer for every account's text: lower-casing into fresh strings
-	// made allocation the main cost of a search.
-	var buf []byte
-	for _, a := range v.accounts {
-		buf = appendSearchText(buf[:0], a)
-		if containsAll(buf, wordBytes) {
-			out = append(out, a.Clone())
-		}
+	accts := make([]*Account, len(v.accounts))
+	for i, a := range v.accounts {
+		accts[i] = a.Clone()
 	}
 	v.mu.RUnlock()
-	SortAccounts(out)
+	SortAccounts(accts)
+	ranked := Rank(accts, NewQuery(query))
+	out := make([]*Account, len(ranked))
+	for i, r := range ranked {
+		out[i] = r.Account
+	}
 	return out
 }
 
@@ -238,15 +223,6 @@ func MatchesWords(a *Account, words []string) bool {
 	text := appendSearchText(nil, a)
 	for _, w := range words {
 		if !bytes.Contains(text, []byte(w)) {
-			return false
-		}
-	}
-	return true
-}
-
-func containsAll(text []byte, words [][]byte) bool {
-	for _, w := range words {
-		if !bytes.Contains(text, w) {
 			return false
 		}
 	}
@@ -282,16 +258,6 @@ func appendLower(buf []byte, s string) []byte {
 		i += w
 	}
 	return buf
-}
-
-func fuzzyMatch(text, q string) bool {
-	i := 0
-	for _, r := range text {
-		if i < len(q) && rune(q[i]) == r {
-			i++
-		}
-	}
-	return i == len(q)
 }
 
 // Add validates and stores a new account, then saves. An account with the

@@ -341,7 +341,7 @@ func newCodeCommand(e *Env) *cobra.Command {
 		Long: `Print the current code of the account NAME matches (exact name first, then a
 unique part of it). For a counter-based (HOTP) account this uses up a code:
 the counter advances and is saved before the code is printed.`,
-		Args: cobra.ExactArgs(1),
+		Args: needAccount("code"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, acct, err := e.findAccount(args[0])
 			if err != nil {
@@ -382,7 +382,7 @@ func newShowCommand(e *Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show NAME",
 		Short: "Show an account's details (the secret only with --reveal)",
-		Args:  cobra.ExactArgs(1),
+		Args:  needAccount("show"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, acct, err := e.findAccount(args[0])
 			if err != nil {
@@ -466,7 +466,7 @@ func newEditCommand(e *Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "edit NAME",
 		Short: "Change an account's issuer, name, tags, note, favourite or HOTP counter",
-		Args:  cobra.ExactArgs(1),
+		Args:  needAccount("edit"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			v, acct, err := e.findAccount(args[0])
 			if err != nil {
@@ -542,7 +542,7 @@ func newRemoveCommand(e *Env) *cobra.Command {
 		Use:     "remove NAME",
 		Aliases: []string{"rm"},
 		Short:   "Remove an account (asks first unless --yes)",
-		Args:    cobra.ExactArgs(1),
+		Args:    needAccount("remove"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			v, acct, err := e.findAccount(args[0])
 			if err != nil {

@@ -47,3 +47,14 @@ func TestEveryRemedyHasACommand(t *testing.T) {
 		}
 	}
 }
+
+func TestAccountCommandsSayWhatIsMissing(t *testing.T) {
+	c := newCoreEnv(t)
+	c.ok(nil, "init")
+	for _, cmd := range []string{"code", "show", "edit", "remove"} {
+		_, errOut, code := c.run(nil, cmd)
+		if code != 2 || strings.Contains(errOut, "arg(s)") || !strings.Contains(errOut, cmd+" needs the account") {
+			t.Errorf("%s with no account: exit %d, %q", cmd, code, errOut)
+		}
+	}
+}
