@@ -379,6 +379,7 @@ func explainCore(err error) string {
 	var readOnly *vault.ReadOnlyError
 	var busy *vault.LockedError
 	var stale *vault.PlanChangedError
+	var weak *vault.WeakPassphraseError
 	switch {
 	case err == nil:
 		return ""
@@ -388,6 +389,10 @@ func explainCore(err error) string {
 		return fmt.Sprintf("The %s %s. Check it and try again.", fieldNoun(fe.Field), fe.Reason)
 	case errors.As(err, &amb):
 		return amb.Error() + "."
+	case errors.As(err, &weak) && weak.TooShort:
+		return fmt.Sprintf("Choose a passphrase of at least %d characters; a few unrelated words are easy to type and hard to guess.", vault.MinPassphraseLength)
+	case errors.As(err, &weak):
+		return "This passphrase is too easy to guess: a computer with the file could find it in " + weak.Strength.CrackTime + ". Add another unusual word or two."
 	case errors.Is(err, vault.ErrWrongPassphrase):
 		return "Wrong passphrase. Nothing was changed; try again (check Caps Lock and the keyboard layout)."
 	case errors.Is(err, vault.ErrNoPassphrase):

@@ -74,6 +74,7 @@ type backupsWindow struct {
 	recipients *widget.Entry
 	armor      *widget.Check
 	created    *widget.Label
+	strength   *strengthMeter
 
 	// Restore and verify each ask how to unlock a backup.
 	restoreUnlock, verifyUnlock unlockFields
@@ -254,12 +255,17 @@ func (w *backupsWindow) createTab() fyne.CanvasObject {
 	w.encryption.Horizontal = true
 	w.encryption.Required = true
 	w.encryption.SetSelected(encPassphrase)
+	w.strength = newStrengthMeter()
+	w.pass1.OnChanged = func(p string) { w.strength.update(p); w.clearStaleFailure() }
+	w.pass2.OnChanged = func(string) { w.clearStaleFailure() }
+	w.recipients.OnChanged = func(string) { w.clearStaleFailure() }
 	create := w.button("Create backup…", theme.DocumentSaveIcon(), w.askCreate)
 	create.Importance = widget.HighImportance
 	w.created = para("A backup holds every account of the vault, encrypted with age, to a passphrase or to age public keys.")
 	form := widget.NewForm(
 		widget.NewFormItem("Encrypt to", w.encryption),
 		widget.NewFormItem("Passphrase", w.pass1),
+		widget.NewFormItem("", w.strength),
 		widget.NewFormItem("Again", w.pass2),
 		widget.NewFormItem("Recipients", w.recipients),
 		widget.NewFormItem("", w.armor),
@@ -279,6 +285,15 @@ func (w *backupsWindow) encryptionChanged() {
 		w.pass1.Enable()
 		w.pass2.Enable()
 		w.recipients.Disable()
+	}
+}
+
+// clearStaleFailure removes a failure message once the person changes
+// what it was about: it no longer describes the form.
+func (w *backupsWindow) clearStaleFailure() {
+	if !w.running && w.status.Importance == widget.DangerImportance {
+		w.status.Importance = widget.MediumImportance
+		w.status.SetText("")
 	}
 }
 
@@ -302,10 +317,14 @@ func (w *backupsWindow) createOptions() (app.BackupOptions, error) {
 	if w.pass1.Text == "" {
 		return opts, errors.New("enter a passphrase for the backup, twice")
 	}
+	pass := []byte(w.pass1.Text)
+	// The vault's rule: a backup holds every seed the vault does.
+	if err := vault.PassphraseProblem(pass); err != nil {
+		return opts, err
+	}
 	if w.pass1.Text != w.pass2.Text {
 		return opts, errors.New("the two passphrases differ; type the same one twice")
 	}
-	pass := []byte(w.pass1.Text)
 	opts.Passphrase = func() ([]byte, error) { return pass, nil }
 	return opts, nil
 }
@@ -677,12 +696,25 @@ func (w *backupsWindow) paperBackup(path string) {
 func (w *backupsWindow) exportTab() fyne.CanvasObject {
 	w.format = widget.NewSelect([]string{formatURIs, formatAegis, formatGoogleQR}, nil)
 	w.format.SetSelected(formatURIs)
-	w.ack = widget.NewCheck("I understand this file is not encrypted", nil)
+	// Export stays disabled until the acknowledgement is ticked: it used
+	// to be clickable and then answer "Export failed".
+	export := widget.NewButtonWithIcon("Export…", theme.UploadIcon(), w.askExport)
+	export.Importance = widget.HighImportance
+	export.Disable()
+	show := widget.NewButtonWithIcon("Show Google codes on screen", theme.VisibilityIcon(), w.showGoogleCodes)
+	show.Disable()
+	w.ack = widget.NewCheck("I understand this file is not encrypted", func(ok bool) {
+		for _, b := range []*widget.Button{export, show} {
+			if ok {
+				b.Enable()
+			} else {
+				b.Disable()
+			}
+		}
+		w.clearStaleFailure()
+	})
 	warning := para(exportWarning)
 	warning.Importance = widget.WarningImportance
-	export := w.button("Export…", theme.UploadIcon(), w.askExport)
-	export.Importance = widget.HighImportance
-	show := w.button("Show Google codes on screen", theme.VisibilityIcon(), w.showGoogleCodes)
 	w.exported = para("")
 	form := widget.NewForm(widget.NewFormItem("Format", w.format), widget.NewFormItem("", w.ack))
 	return container.NewVScroll(container.NewVBox(warning, form, container.NewHBox(export, show), w.exported))
@@ -706,9 +738,8 @@ func (w *backupsWindow) askExport() {
 	if w.vaultClosed("Export") {
 		return
 	}
-	if !w.ack.Checked {
-		w.fail("Export", errExportNotAcknowledged)
-		return
+	if !w.ack.Checked || w.running {
+		return // the button is disabled then; a shortcut may still get here
 	}
 	switch f := w.exportFormat(); f {
 	case app.ExportGoogleQR:

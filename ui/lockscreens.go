@@ -14,8 +14,6 @@ import (
 
 // The screens shown before any account: first run and locked.
 
-const minPassphraseLen = 8
-
 // centered puts a column of a readable width in the middle of the window.
 func centered(objs ...fyne.CanvasObject) fyne.CanvasObject {
 	col := container.NewVBox(objs...)
@@ -69,6 +67,7 @@ func (u *UI) firstRunScreen() fyne.CanvasObject {
 	pass1.SetPlaceHolder("New passphrase (at least 8 characters)")
 	pass2 := widget.NewPasswordEntry()
 	pass2.SetPlaceHolder("The same passphrase again")
+	strength := newStrengthMeter()
 	passHint := para("Nobody can recover this passphrase for you. Write it down somewhere safe; without it the vault (and its backups made with it) cannot be opened.")
 	passHint.Importance = widget.LowImportance
 
@@ -86,7 +85,7 @@ func (u *UI) firstRunScreen() fyne.CanvasObject {
 			createPass.Enable()
 		}
 	}
-	passBox := container.NewVBox(widget.NewSeparator(), heading("Protect it with a passphrase"), pass1, pass2, passHint)
+	passBox := container.NewVBox(widget.NewSeparator(), heading("Protect it with a passphrase"), pass1, strength, pass2, passHint)
 	createPass = widget.NewButtonWithIcon("Create the vault with this passphrase", theme.ConfirmIcon(), nil)
 	createPass.Importance = widget.HighImportance
 	passBox.Add(createPass)
@@ -115,11 +114,13 @@ func (u *UI) firstRunScreen() fyne.CanvasObject {
 	})
 	usePass.Importance = widget.LowImportance
 
+	passProblem := false // problem is about the passphrases typed
 	createPass.OnTapped = func() {
 		p1, p2 := pass1.Text, pass2.Text
+		passProblem = true
 		switch {
-		case len([]rune(p1)) < minPassphraseLen:
-			problem.SetText("Choose a passphrase of at least 8 characters; a few unrelated words are easy to type and hard to guess.")
+		case vault.PassphraseProblem([]byte(p1)) != nil:
+			problem.SetText(errorText(vault.PassphraseProblem([]byte(p1))))
 		case p1 != p2:
 			problem.SetText("The two passphrases differ. Type the same one twice; nothing was created.")
 		default:
@@ -140,6 +141,16 @@ func (u *UI) firstRunScreen() fyne.CanvasObject {
 		problem.Show()
 	}
 	pass2.OnSubmitted = func(string) { createPass.OnTapped() }
+	// A problem that no longer holds is cleared as soon as the passphrase
+	// changes, not left to contradict the strength line.
+	clearPassProblem := func() {
+		if passProblem {
+			passProblem = false
+			problem.Hide()
+		}
+	}
+	pass1.OnChanged = func(p string) { strength.update(p); clearPassProblem() }
+	pass2.OnChanged = func(string) { clearPassProblem() }
 
 	return container.NewVScroll(centered(
 		heading("Welcome to Sparekey"),
