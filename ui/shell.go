@@ -2,7 +2,6 @@ package ui
 
 import (
 	_ "embed"
-	"image/color"
 	"os"
 	"time"
 
@@ -30,26 +29,17 @@ func (u *UI) icon() fyne.Resource {
 	return appIcon
 }
 
-// variantTheme pins the default theme to light or dark whatever the
-// desktop prefers.
-type variantTheme struct {
-	fyne.Theme
-	variant fyne.ThemeVariant
-}
-
-func (t variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
-	return t.Theme.Color(n, t.variant)
-}
-
 func (u *UI) applyTheme() {
-	var th fyne.Theme = theme.DefaultTheme()
+	var pinned *fyne.ThemeVariant
 	switch u.core.Settings().Theme {
 	case "light":
-		th = variantTheme{th, theme.VariantLight}
+		v := theme.VariantLight
+		pinned = &v
 	case "dark":
-		th = variantTheme{th, theme.VariantDark}
+		v := theme.VariantDark
+		pinned = &v
 	}
-	u.fa.Settings().SetTheme(th)
+	u.fa.Settings().SetTheme(newReadableTheme(pinned))
 }
 
 // installShortcuts wires the keyboard: Ctrl+F search, Ctrl+N add, Ctrl+L
