@@ -22,7 +22,8 @@ SHOTS     ?= $(CURDIR)/screenshots
 BUILD_PKGS := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev libwayland-dev
 # Real peers the tests run against, and the headless desktop they run in.
 TEST_PKGS  := xvfb xdotool x11-apps imagemagick dbus dbus-x11 gnome-keyring libsecret-tools \
-              age oathtool zbar-tools qrencode poppler-utils xclip hyperfine syncthing
+              age oathtool zbar-tools qrencode poppler-utils xclip hyperfine syncthing \
+              lintian desktop-file-utils appstream rpm
 # The aws CLI and moto_server come with the machine's Python.
 PY_TOOLS   := aws moto_server
 
@@ -109,6 +110,9 @@ screenshots: test-deps
 		$(GO) test -tags $(TAGS) -count=1 -run 'E2E' ./ui/...
 	@ls $(SHOTS)
 
+# dist/: the binary built once (reproducible, version and commit stamped),
+# a tar.xz with `make install PREFIX=...`, a .deb and an .rpm from one nfpm
+# definition, and SHA256SUMS. See packaging/release.sh.
 package: deps
 	packaging/release.sh
 

@@ -1,24 +1,82 @@
 #!/bin/sh
-# Builds the Linux release into dist/: the archive the fyne tool makes
-# (binary, .desktop file, icon) plus our AppStream metadata, and checksums.
-# The fyne CLI is pinned in go.mod as a tool (go tool fyne).
+# Builds the Linux release into dist/ (or $DIST): the binary once, with our
+# tags and ldflags; the files laid out under usr/ as a system installs them;
+# from that one layout a tar.xz (with a Makefile for `make install
+# PREFIX=...`), a .deb and an .rpm (nfpm, packaging/nfpm.yaml); and
+# SHA256SUMS. Everything is reproducible: the same commit gives the same
+# bytes in any folder, on any day.
+#
+# Outside a git checkout (a `git archive` copy), set SPAREKEY_COMMIT and
+# SOURCE_DATE_EPOCH yourself.
 set -eu
 cd "$(dirname "$0")/.."
+umask 022
+export LC_ALL=C TZ=UTC
+
 version=$(sed -n 's/^Version = "\(.*\)"/\1/p' FyneApp.toml)
-build=$(git rev-list --count HEAD 2>/dev/null || echo 1)
-rm -rf dist && mkdir -p dist/stage
-go build -tags "$(cat packaging/build-tags)" -trimpath \
-	-ldflags "-s -w -X github.com/sparekey/sparekey/app.Version=$version" -o dist/stage/sparekey .
-# --app-build keeps FyneApp.toml unchanged (fyne package would bump it).
-(cd dist/stage && go tool fyne package --os linux --exe sparekey --src ../.. \
-	--name Sparekey --app-version "$version" --app-build "$build" --release --icon ../../packaging/icon.png)
-archive=$(ls dist/stage/*.tar.xz)
-mkdir -p dist/extra/usr/local/share/metainfo
-cp packaging/io.github.sparekey.Sparekey.metainfo.xml dist/extra/usr/local/share/metainfo/
-tar -C dist/stage -xJf "$archive" && rm "$archive"
-cp -r dist/extra/usr dist/stage/ && rm -rf dist/extra
-tar -C dist/stage -cJf "dist/sparekey-$version-linux-amd64.tar.xz" --exclude=./sparekey usr Makefile 2>/dev/null ||
-	tar -C dist/stage -cJf "dist/sparekey-$version-linux-amd64.tar.xz" usr
-rm -rf dist/stage
-(cd dist && sha256sum ./*.tar.xz > SHA256SUMS)
-ls -l dist
+arch=$(go env GOARCH)
+dist=${DIST:-dist}
+if [ -z "${SPAREKEY_COMMIT:-}" ]; then
+	SPAREKEY_COMMIT=$(git rev-parse HEAD 2>/dev/null) || {
+		echo "release.sh: not a git checkout: set SPAREKEY_COMMIT (and SOURCE_DATE_EPOCH) to the commit this tree comes from" >&2
+		exit 1
+	}
+	# A build from a tree with uncommitted changes must not pass for the commit.
+	[ -z "$(git status --porcelain --untracked-files=no)" ] || SPAREKEY_COMMIT="$SPAREKEY_COMMIT-dirty"
+fi
+# Every timestamp in the packages is the commit's, not the build's.
+: "${SOURCE_DATE_EPOCH:=$(git log -1 --format=%ct 2>/dev/null)}"
+export SOURCE_DATE_EPOCH
+
+name=sparekey-$version-linux-$arch
+rm -rf "$dist" && mkdir -p "$dist/$name"
+stage=$(cd "$dist/$name" && pwd)
+share=$stage/usr/share
+id=io.github.sparekey.Sparekey
+
+# -buildvcs=false: the commit is stamped by -X, and the go command's own
+# stamp would differ between a checkout and an exported copy.
+# PIE and immediate binding: the address-space hardening Debian and Fedora
+# expect of a program that holds secrets.
+go build -tags "$(cat packaging/build-tags)" -trimpath -buildvcs=false -buildmode=pie \
+	-ldflags "-s -w -buildid= -extldflags=-Wl,-z,relro,-z,now -X github.com/sparekey/sparekey/app.Version=$version -X github.com/sparekey/sparekey/app.Commit=$SPAREKEY_COMMIT" \
+	-o "$stage/usr/bin/sparekey" .
+
+install -D -m 644 packaging/$id.desktop "$share/applications/$id.desktop"
+install -D -m 644 packaging/$id.metainfo.xml "$share/metainfo/$id.metainfo.xml"
+for icon in packaging/icons/*x*.png; do
+	size=$(basename "$icon" .png)
+	install -D -m 644 "$icon" "$share/icons/hicolor/$size/apps/$id.png"
+done
+go run ./packaging/mangen -out "$share/man/man1" -version "$version"
+
+doc=$share/doc/sparekey
+mkdir -p "$doc" "$share/licenses/sparekey"
+install -m 644 LICENSE "$share/licenses/sparekey/LICENSE"
+sed "s/@YEAR@/$(date -d "@$SOURCE_DATE_EPOCH" +%Y)/" packaging/copyright > "$doc/copyright"
+# The MIT and BSD licences of the modules compiled in ask for their notices
+# to travel with the binary.
+go list -deps -tags "$(cat packaging/build-tags)" \
+	-f '{{with .Module}}{{if not .Main}}{{.Path}} {{.Version}} {{.Dir}}{{end}}{{end}}' . | sort -u |
+	while read -r path modversion dir; do
+		license=$(ls "$dir"/LICENSE* "$dir"/COPYING* 2>/dev/null | head -n 1)
+		[ -n "$license" ] || { echo "release.sh: $path has no licence file" >&2; exit 1; }
+		printf '%s %s\n\n' "$path" "$modversion"
+		cat "$license"
+		printf '\n\n'
+	done > "$doc/third-party-licenses.txt"
+printf 'sparekey (%s-1) unstable; urgency=medium\n\n  * Release %s: https://github.com/sparekey/sparekey/releases\n\n -- The Sparekey developers <sparekey@users.noreply.github.com>  %s\n' \
+	"$version" "$version" "$(date -R -d "@$SOURCE_DATE_EPOCH")" | gzip -9n > "$doc/changelog.Debian.gz"
+install -m 644 packaging/install.mk "$stage/Makefile"
+install -m 644 LICENSE "$stage/LICENSE"
+find "$stage" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+
+tar -C "$dist" --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" \
+	--format=gnu -cf - "$name" | xz -T1 -6 > "$dist/$name.tar.xz"
+for packager in deb rpm; do
+	VERSION=$version ARCH=$arch STAGE=$stage go tool nfpm package \
+		--config packaging/nfpm.yaml --packager $packager --target "$dist/"
+done
+rm -rf "$stage"
+(cd "$dist" && sha256sum -- *.tar.xz *.deb *.rpm > SHA256SUMS)
+ls -l "$dist"
