@@ -56,7 +56,7 @@ func (u *UI) showEditDialog(a *vault.Account) {
 			return
 		}
 		dlg.Hide()
-		u.status.show("Saved "+c.Label()+".", 4*time.Second)
+		u.status.show("Saved "+shownLabel(c)+".", 4*time.Second)
 	}
 	// Edits never need the key: validate only the labels.
 	for _, e := range []*widget.Entry{f.issuer, f.name} {
@@ -82,7 +82,7 @@ func (u *UI) showEditDialog(a *vault.Account) {
 		items = append(items, widget.NewForm(widget.NewFormItem("Next counter", counter)))
 	}
 	items = append(items, f.footer(false))
-	dlg = dialog.NewCustom("Edit "+a.Label(), "Cancel", container.NewVBox(items...), u.win)
+	dlg = dialog.NewCustom("Edit "+shownLabel(a), "Cancel", container.NewVBox(items...), u.win)
 	dlg.Resize(fyne.NewSize(460, 0))
 	u.openDialog(dlg, nil)
 }
@@ -99,7 +99,7 @@ func kindName(a *vault.Account) string {
 
 // confirmDelete asks, deletes, and offers Undo for a few seconds.
 func (u *UI) confirmDelete(a *vault.Account) {
-	msg := para("Delete " + a.Label() + "? Its codes stop appearing here. If the website still asks for codes from it, you will need another way in.\n\nUndo is offered for a few seconds. After that the account can still be recovered from the vault's previous version (vault.age.prev, until the next change) and from your backups.")
+	msg := para("Delete " + shownLabel(a) + "? Its codes stop appearing here. If the website still asks for codes from it, you will need another way in.\n\nUndo is offered for a few seconds. After that the account can still be recovered from the vault's previous version (vault.age.prev, until the next change) and from your backups.")
 	u.confirm("Delete this account?", "Delete", "Keep it", msg, func(ok bool) {
 		if ok {
 			u.deleteAccount(a.ID)
@@ -115,12 +115,12 @@ func (u *UI) deleteAccount(id string) {
 		u.status.show(errorText(err), 6*time.Second)
 		return
 	}
-	u.status.offer("Deleted "+removed.Label()+". Backups and vault.age.prev still hold it.", "Undo", func() {
+	u.status.offer("Deleted "+shownLabel(removed)+". Backups and vault.age.prev still hold it.", "Undo", func() {
 		if err := u.core.RestoreAccount(removed); err != nil {
 			u.status.show("Could not undo: "+errorText(err), 8*time.Second)
 			return
 		}
-		u.status.show("Restored "+removed.Label()+".", 4*time.Second)
+		u.status.show("Restored "+shownLabel(removed)+".", 4*time.Second)
 	}, undoWindow)
 }
 
@@ -129,7 +129,7 @@ func (u *UI) deleteAccount(id string) {
 // codes forever, so it is behind a warning, and the key in text is hidden
 // until asked for.
 func (u *UI) showQRDialog(a *vault.Account) {
-	warn := para("The QR code holds this account's secret key. Anyone who sees or photographs it can make your codes for " + a.Label() + " from now on. Show it only to set up a second device of yours, with nobody watching and no screen sharing.")
+	warn := para("The QR code holds this account's secret key. Anyone who sees or photographs it can make your codes for " + shownLabel(a) + " from now on. Show it only to set up a second device of yours, with nobody watching and no screen sharing.")
 	u.confirm("Show the secret QR code?", "Show it", "Cancel", warn, func(ok bool) {
 		if ok {
 			u.showQR(a)
@@ -163,7 +163,7 @@ func (u *UI) showQR(a *vault.Account) {
 		}
 	})
 	how := para("In the authenticator app on the other device choose “Add account › Scan QR code”. Both devices will then show the same codes.")
-	d := dialog.NewCustom(a.Label(), "Done", container.NewVBox(how, container.NewCenter(img), secret, container.NewCenter(reveal)), u.win)
+	d := dialog.NewCustom(shownLabel(a), "Done", container.NewVBox(how, container.NewCenter(img), secret, container.NewCenter(reveal)), u.win)
 	// Nothing of the secret stays on screen after the dialog closes.
 	u.openDialog(d, func() { secret.SetText("") })
 }

@@ -92,7 +92,7 @@ func (u *UI) afterAdd(a *vault.Account) {
 			u.main.listW.ScrollTo(i)
 		}
 	}
-	u.status.show("Added "+a.Label()+". Its code is in the list; compare it with the website before you finish there.", 6*time.Second)
+	u.status.show("Added "+shownLabel(a)+". Its code is in the list; compare it with the website before you finish there.", 6*time.Second)
 }
 
 // uriTab adds from pasted otpauth:// links (one, or several a line).
@@ -217,7 +217,7 @@ func (d *addDialog) addFindings(fs []app.QRFinding) (int, string) {
 	for _, f := range fs {
 		for _, a := range f.Accounts {
 			if err := d.u.core.AddScanned(a); err != nil {
-				msgs = append(msgs, a.Label()+": "+errorText(err))
+				msgs = append(msgs, shownLabel(a)+": "+errorText(err))
 				continue
 			}
 			n++
@@ -369,13 +369,13 @@ func (d *addDialog) showScan(fs []app.QRFinding, err error) {
 }
 
 func (d *addDialog) findingRow(a *vault.Account) (fyne.CanvasObject, *escButton) {
-	label := widget.NewLabel(a.Label())
+	label := widget.NewLabel(shownLabel(a))
 	label.Truncation = fyne.TextTruncateEllipsis
 	var btn *escButton
 	btn = newEscButton(d.u, widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), nil))
 	btn.OnTapped = func() {
 		if err := d.u.core.AddScanned(a); err != nil {
-			label.SetText(a.Label() + " — " + errorText(err))
+			label.SetText(shownLabel(a) + " — " + errorText(err))
 			label.Importance = widget.DangerImportance
 			label.Refresh()
 			return
@@ -383,7 +383,7 @@ func (d *addDialog) findingRow(a *vault.Account) (fyne.CanvasObject, *escButton)
 		btn.SetText("Added")
 		btn.SetIcon(theme.ConfirmIcon())
 		btn.Disable()
-		d.u.status.show("Added "+a.Label()+".", 5*time.Second)
+		d.u.status.show("Added "+shownLabel(a)+".", 5*time.Second)
 	}
 	btn.Importance = widget.HighImportance
 	return container.NewBorder(nil, nil, nil, btn, label), btn

@@ -520,7 +520,7 @@ func (w *awsWindow) reloadResyncChoices() {
 			if a.AWS == nil || a.AWS.SerialNumber == "" {
 				continue
 			}
-			label := a.Label() + " — " + a.AWS.SerialNumber
+			label := shownLabel(a) + " — " + a.AWS.SerialNumber
 			w.resyncBy[label] = a.AWS.SerialNumber
 			opts = append(opts, label)
 		}
@@ -556,7 +556,7 @@ func (w *awsWindow) resync() {
 			return nil, err
 		}
 		return func() {
-			w.resyncResult.SetText("Resynced " + serial + " (" + acct.Label() + "). Sign in with a fresh code to confirm.")
+			w.resyncResult.SetText("Resynced " + serial + " (" + shownLabel(acct) + "). Sign in with a fresh code to confirm.")
 		}, nil
 	})
 }

@@ -505,7 +505,7 @@ func (w *backupsWindow) showPreview(p *app.RestorePreview) {
 		if it.Status == vault.MergeConflict {
 			diff = "same name, another key"
 		}
-		name := widget.NewLabel(it.Incoming.Label())
+		name := widget.NewLabel(shownLabel(it.Incoming))
 		name.Wrapping = fyne.TextWrapWord
 		objs = append(objs, row(widget.NewLabel(it.Status.String()), name, widget.NewLabel(diff)))
 	}
@@ -586,7 +586,7 @@ func verifyText(res app.VerifyResult, err error) string {
 	}
 	s := fmt.Sprintf("%s\n%d accounts in the backup: %s.\n%s", res.Backup.Path, len(res.Backup.Accounts), c.Summary(), verdict)
 	for _, a := range c.Missing {
-		s += "\nNot in the backup: " + a.Label()
+		s += "\nNot in the backup: " + shownLabel(a)
 	}
 	if err != nil {
 		s += "\nNote: " + app.Explain(err)

@@ -112,7 +112,12 @@ func (u *UI) showImportPreview(p *app.ImportPreview) {
 	lines = append(lines, fmt.Sprintf("New: %d · already here: %d · same key, other details: %d · same name, other key: %d",
 		n, p.Count(vault.MergeIdentical), p.Count(vault.MergeChanged), p.Count(vault.MergeConflict)))
 	for _, s := range p.Result.Skipped {
-		lines = append(lines, "Not read: "+s.String())
+		lines = append(lines, "Not read: "+vault.EscapeText(s.String()))
+	}
+	// Names that lost invisible or direction-changing characters on the
+	// way in: said, so the change is not silent.
+	for _, c := range p.Result.Cleaned {
+		lines = append(lines, "Cleaned: "+vault.EscapeText(c.String()))
 	}
 	for _, m := range p.Result.MissingBatchParts {
 		lines = append(lines, m.String())

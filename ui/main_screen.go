@@ -248,14 +248,14 @@ func (m *mainScreen) copyRow(i int) {
 		return
 	}
 	if e.Err != nil {
-		m.u.status.show(e.Account.Label()+": "+errorText(e.Err), 6*time.Second)
+		m.u.status.show(shownLabel(e.Account)+": "+errorText(e.Err), 6*time.Second)
 		return
 	}
 	if e.Account.Kind == vault.KindHOTP && e.Code == "" {
 		m.issueHOTP(e.Account)
 		return
 	}
-	m.u.copyCode(e.Account.Label(), e.Code)
+	m.u.copyCode(shownLabel(e.Account), e.Code)
 }
 
 // issueHOTP uses up the next counter value and copies its code.
@@ -267,7 +267,7 @@ func (m *mainScreen) issueHOTP(a *vault.Account) {
 	}
 	m.list.SetIssued(a.ID, c.Code)
 	m.refreshList()
-	m.u.copyCode(a.Label(), c.Code)
+	m.u.copyCode(shownLabel(a), c.Code)
 }
 
 func (m *mainScreen) copyNext(i int) {
@@ -275,7 +275,7 @@ func (m *mainScreen) copyNext(i int) {
 	if e.Account == nil || e.Next == "" {
 		return
 	}
-	m.u.copyCode(e.Account.Label()+" (next period)", e.Next)
+	m.u.copyCode(shownLabel(e.Account)+" (next period)", e.Next)
 }
 
 func (m *mainScreen) toggleFavorite(a *vault.Account) {

@@ -109,6 +109,9 @@ func (r *accountRow) bind(i int, now time.Time) {
 	if name == "" && len(a.Tags) > 0 {
 		name = "#" + a.Tags[0]
 	}
+	// Labels from older vaults, or written by another program, may hold
+	// control characters or bidi overrides that would disguise the name.
+	issuer, name = vault.EscapeLabel(issuer), vault.EscapeLabel(name)
 	// Setting a label re-shapes its text (the costly part of a refresh).
 	if r.issuer.Text != issuer {
 		r.issuer.SetText(issuer)

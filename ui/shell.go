@@ -224,7 +224,7 @@ func (u *UI) refreshTray() {
 		favs := u.favorites()
 		for _, a := range favs {
 			a := a
-			items = append(items, fyne.NewMenuItem("Copy "+a.Label(), func() { u.copyFromTray(a.ID) }))
+			items = append(items, fyne.NewMenuItem("Copy "+shownLabel(a), func() { u.copyFromTray(a.ID) }))
 		}
 		if len(favs) == 0 {
 			none := fyne.NewMenuItem("Pin accounts to copy their codes from here", nil)
@@ -274,7 +274,7 @@ func (u *UI) copyFromTray(id string) {
 	label := "the account"
 	if a != nil {
 		if acct, err := a.Get(id); err == nil {
-			label = acct.Label()
+			label = shownLabel(acct)
 		}
 	}
 	u.copyCode(label, c.Code)

@@ -121,7 +121,8 @@ func (v *Vault) Accounts() []*Account {
 	return out
 }
 
-// SortAccounts orders favourites first, then case-insensitively by label.
+// SortAccounts orders favourites first, then case-insensitively by label
+// in natural order (numbers by value).
 func SortAccounts(accts []*Account) {
 	// Lower-case each label once, not twice per comparison: with 10,000
 	// accounts that was 280,000 strings and most of the time of a listing.
@@ -140,7 +141,7 @@ func SortAccounts(accts []*Account) {
 			}
 			return 1
 		}
-		return strings.Compare(x.label, y.label)
+		return naturalCompare(x.label, y.label) // Issuer2 before Issuer10
 	})
 	for i, k := range keys {
 		accts[i] = k.a
