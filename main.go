@@ -17,7 +17,10 @@ import (
 const AppID = "io.github.sparekey.Sparekey"
 
 func main() {
-	if len(os.Args) > 1 {
+	if path, ok := cli.DesktopVault(os.Args[1:]); ok {
+		// The window on another vault: what SPAREKEY_VAULT=PATH does.
+		os.Setenv("SPAREKEY_VAULT", path)
+	} else if len(os.Args) > 1 {
 		os.Exit(cli.Main(os.Args[1:]))
 	}
 	core, err := app.NewDefault()

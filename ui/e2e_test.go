@@ -34,6 +34,7 @@ type e2e struct {
 	shots   string
 	env     []string
 
+	args   []string // the window's command line (sparekey --vault PATH)
 	cmd    *exec.Cmd
 	stderr *lockedBuffer
 	done   chan error
@@ -187,7 +188,7 @@ func (e *e2e) cli(args ...string) string {
 // start launches the window and waits until its codes are drawn.
 func (e *e2e) start() {
 	e.t.Helper()
-	e.cmd = exec.Command(e.bin)
+	e.cmd = exec.Command(e.bin, e.args...)
 	e.cmd.Env = append(e.env, "SPAREKEY_PASSPHRASE_FILE="+e.pass, "SPAREKEY_TRACE=1")
 	e.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	e.stderr = &lockedBuffer{}
