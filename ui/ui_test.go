@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/software"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -39,6 +40,7 @@ type harness struct {
 func newHarness(t *testing.T, mode string, keyring vault.Keyring, accounts ...string) *harness {
 	t.Helper()
 	fa := test.NewTempApp(t)
+	freshenFyneCache()
 	dir := t.TempDir()
 	paths := app.PathsUnder(dir)
 	if keyring == nil {
@@ -716,4 +718,16 @@ func TestShowQRHidesTheKey(t *testing.T) {
 	if containsText(top, "JBSW") {
 		t.Fatal("Hide left the key on screen")
 	}
+}
+
+// freshenFyneCache makes Fyne sample the clock it stamps new renderers
+// with. Fyne samples it only when a canvas is painted, and a test process
+// that ran for a minute without painting (the end-to-end tests drive a
+// separate binary) would stamp a new window's renderers as a minute old:
+// the first capture then throws them away as expired and draws a blank
+// window. Painting a throwaway canvas takes a fresh sample.
+func freshenFyneCache() {
+	c := software.NewCanvas()
+	c.SetContent(widget.NewLabel(""))
+	c.Capture()
 }
