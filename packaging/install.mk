@@ -11,17 +11,21 @@ target  := $(DESTDIR)$(PREFIX)
 
 .PHONY: install uninstall
 
+# A stale icon cache would hide the new icon, so an existing one is rebuilt;
+# where there is none, the theme is read directly and nothing is created.
+icons := $(target)/share/icons/hicolor
+refresh_icon_cache = if [ -f "$(icons)/icon-theme.cache" ]; then gtk-update-icon-cache -q "$(icons)" || true; fi
+
 install:
 	@cd usr && find . -type f | sort | while read -r f; do \
 		case "$$f" in ./bin/*) mode=755 ;; *) mode=644 ;; esac; \
 		install -D -m "$$mode" "$$f" "$(target)/$${f#./}" || exit 1; \
 	done
-	@# Menus and icon themes pick the new files up at once where these tools exist.
-	@-gtk-update-icon-cache -q -t "$(target)/share/icons/hicolor" 2>/dev/null
-	@-update-desktop-database -q "$(target)/share/applications" 2>/dev/null
+	@$(refresh_icon_cache)
 	@echo "Installed Sparekey into $(target); run $(target)/bin/sparekey"
 
 uninstall:
 	@cd usr && find . -type f | while read -r f; do rm -f "$(target)/$${f#./}"; done
 	@rmdir "$(target)/share/doc/sparekey" "$(target)/share/licenses/sparekey" 2>/dev/null || true
+	@$(refresh_icon_cache)
 	@echo "Removed Sparekey from $(target)"
