@@ -228,6 +228,13 @@ func (a *App) AWSEnroll(ctx context.Context, conn AWSConnection, req awsmfa.Enro
 	if err != nil {
 		return nil, err
 	}
+	if conn.Practice {
+		// Marked in the label and by a tag: a practice code opens nothing real.
+		if req.Issuer == "" {
+			req.Issuer = PracticeIssuer
+		}
+		req.Tags = append(req.Tags, PracticeTag)
+	}
 	res, err := c.Enroll(ctx, v, req)
 	if err == nil && res.Session != nil {
 		_ = a.sessionCache().Put(conn.Label(), res.Session)

@@ -91,6 +91,10 @@ type awsWindow struct {
 	auditScore *widget.Label
 	auditBody  *fyne.Container
 	saveReport *widget.Button
+
+	// removePractice offers to remove the vault's practice accounts; it
+	// shows only while there are some.
+	removePractice *widget.Button
 }
 
 // showAWS opens the AWS window (or brings it forward) on tab.
@@ -449,15 +453,56 @@ func (w *awsWindow) enrollTab() fyne.CanvasObject {
 	resync := w.button("Resync", theme.ViewRefreshIcon(), w.resync)
 	w.resyncResult = para("Resync tells AWS where a drifted device is now, with two consecutive codes Sparekey computes.")
 
+	w.removePractice = w.button("Remove practice entries from the vault…", theme.DeleteIcon(), w.confirmRemovePractice)
+	w.refreshPracticeButton()
 	enrollBox := container.NewVBox(
 		heading("Enroll"),
 		widget.NewForm(widget.NewFormItem("IAM user (admin)", w.enrollUser)),
 		container.NewHBox(enroll), w.enrollResult,
+		container.NewHBox(w.removePractice),
 		widget.NewSeparator(),
 		heading("Resync"),
 		container.NewBorder(nil, nil, nil, resync, w.resyncPick), w.resyncResult,
 	)
 	return container.NewVScroll(enrollBox)
+}
+
+// refreshPracticeButton shows Remove practice entries while the vault
+// holds practice accounts.
+func (w *awsWindow) refreshPracticeButton() {
+	accts, err := w.u.core.PracticeAccounts()
+	if err != nil || len(accts) == 0 {
+		w.removePractice.Hide()
+		return
+	}
+	w.removePractice.SetText(fmt.Sprintf("Remove %d practice entries from the vault…", len(accts)))
+	w.removePractice.Show()
+}
+
+func (w *awsWindow) confirmRemovePractice() {
+	accts, err := w.u.core.PracticeAccounts()
+	if err != nil || len(accts) == 0 {
+		w.refreshPracticeButton()
+		return
+	}
+	var names []string
+	for _, a := range accts {
+		names = append(names, shownLabel(a))
+	}
+	dialog.ShowConfirm("Remove practice entries",
+		"Remove these accounts of the practice account from the vault? Their codes open nothing real.\n\n"+strings.Join(names, "\n"),
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			removed, err := w.u.core.RemovePracticeAccounts()
+			if err != nil {
+				w.fail("Removing practice entries", app.Explain(err))
+			} else {
+				w.status.SetText(fmt.Sprintf("Removed %d practice entries. Backups and vault.age.prev still hold them.", len(removed)))
+			}
+			w.refreshPracticeButton()
+		}, w.win)
 }
 
 func (w *awsWindow) confirmEnroll() {
@@ -482,6 +527,7 @@ func (w *awsWindow) enroll(user string) {
 		return func() {
 			w.enrollResult.SetText(enrollText(res))
 			w.reloadResyncChoices()
+			w.refreshPracticeButton()
 		}, nil
 	})
 }

@@ -30,15 +30,18 @@ type accountRow struct {
 	next    string
 	hovered bool
 
-	bg      *canvas.Rectangle
-	ring    *countdown
-	issuer  *widget.Label
-	name    *widget.Label
-	fav     *widget.Icon
-	codeTxt *canvas.Text
-	nextTxt *canvas.Text
-	hotp    *widget.Button
-	menu    *widget.Button
+	bg     *canvas.Rectangle
+	ring   *countdown
+	issuer *widget.Label
+	name   *widget.Label
+	fav    *widget.Icon
+	// practice marks an account of the practice account, whose codes
+	// open nothing real.
+	practice *widget.Label
+	codeTxt  *canvas.Text
+	nextTxt  *canvas.Text
+	hotp     *widget.Button
+	menu     *widget.Button
 	// titles and right are re-laid out when the star or the next-code
 	// button appears or goes: a container lays out only on a refresh.
 	titles, right *fyne.Container
@@ -56,6 +59,10 @@ func newAccountRow(m *mainScreen) *accountRow {
 	r.name.SizeName = theme.SizeNameCaptionText
 	r.fav = widget.NewIcon(theme.NewPrimaryThemedResource(starIcon))
 	r.fav.Hide()
+	r.practice = widget.NewLabelWithStyle("PRACTICE", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	r.practice.Importance = widget.WarningImportance
+	r.practice.SizeName = theme.SizeNameCaptionText
+	r.practice.Hide()
 	r.codeTxt = canvas.NewText("", theme.Color(theme.ColorNameForeground))
 	// Monospace, not bold: every text style costs the process a set of
 	// parsed font faces (several MB); bold monospace would be one more.
@@ -82,7 +89,7 @@ func newAccountRow(m *mainScreen) *accountRow {
 }
 
 func (r *accountRow) CreateRenderer() fyne.WidgetRenderer {
-	r.titles = container.New(layout.NewCustomPaddedVBoxLayout(-theme.Padding()*2), container.NewBorder(nil, nil, r.fav, nil, r.issuer), r.name)
+	r.titles = container.New(layout.NewCustomPaddedVBoxLayout(-theme.Padding()*2), container.NewBorder(nil, nil, r.fav, r.practice, r.issuer), r.name)
 	codes := container.New(layout.NewCustomPaddedVBoxLayout(0), layout.NewSpacer(), r.codeTxt, r.nextTxt, layout.NewSpacer())
 	r.right = container.NewHBox(codes, r.hotp, r.menu)
 	row := container.NewBorder(nil, nil, container.NewCenter(r.ring), r.right, r.titles)
@@ -119,7 +126,8 @@ func (r *accountRow) bind(i int, now time.Time) {
 	if r.name.Text != name {
 		r.name.SetText(name)
 	}
-	if setShown(r.fav, a.Favorite) && r.titles != nil {
+	favChanged := setShown(r.fav, a.Favorite)
+	if (setShown(r.practice, app.IsPracticeAccount(a)) || favChanged) && r.titles != nil {
 		r.titles.Refresh()
 	}
 	if setShown(r.hotp, a.Kind == vault.KindHOTP) && r.right != nil {
@@ -151,6 +159,7 @@ func (r *accountRow) clear() {
 	r.issuer.SetText("")
 	r.name.SetText("")
 	r.fav.Hide()
+	r.practice.Hide()
 	r.hotp.Hide()
 	r.codeTxt.Text, r.nextTxt.Text = "", ""
 	r.codeTxt.Refresh()

@@ -149,6 +149,9 @@ func newAWSWhoAmI(e *Env, resolve resolver) *cobra.Command {
 			if e.JSON {
 				return e.printJSON(id)
 			}
+			if conn := resolve(cmd); conn.Practice {
+				fmt.Fprintln(e.Out, "Practice account: a local look-alike of IAM; nothing reaches AWS.")
+			}
 			fmt.Fprintf(e.Out, "Account:  %s (%s)\nIdentity: %s\n", id.Account, id.Partition, id.Arn)
 			fmt.Fprintf(e.Out, "MFA:      %s: %s\n", id.MFA, id.MFAReason)
 			return nil

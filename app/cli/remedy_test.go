@@ -58,3 +58,14 @@ func TestAccountCommandsSayWhatIsMissing(t *testing.T) {
 		}
 	}
 }
+
+// TestWhoAmIPracticeSaysPractice is issue #13 item 6: `aws whoami
+// --practice` never said it was talking to the practice account.
+func TestWhoAmIPracticeSaysPractice(t *testing.T) {
+	c := newCoreEnv(t)
+	c.ok(nil, "init")
+	out := c.ok(nil, "aws", "whoami", "--practice")
+	if !strings.HasPrefix(out, "Practice account") {
+		t.Fatalf("whoami --practice:\n%s", out)
+	}
+}

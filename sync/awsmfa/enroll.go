@@ -82,6 +82,9 @@ type EnrollRequest struct {
 	Path string
 	// Issuer labels the vault account (default "AWS").
 	Issuer string
+	// Tags are added to the vault account's (a practice enrollment is
+	// tagged "practice").
+	Tags []string
 }
 
 // EnrollResult describes a device that is enabled and whose seed the vault holds.
@@ -218,7 +221,7 @@ func (c *Client) enroll(ctx context.Context, v *vault.Vault, id *Identity, user 
 		if self && errors.As(err, &e) && (e.Kind == ErrAccessDenied || e.Kind == ErrMFARequired) && req.DeviceName != user {
 			// Older versions of AWS's self-service policy allow only a
 			// device named after the user.
-			e.Guidance += " If your policy allows only a device named after you, retry with --name " + user + "."
+			e.Guidance += " If your policy allows only a device named after you, retry with the device name " + user + "."
 		}
 		return nil, err
 	}
@@ -229,9 +232,9 @@ func (c *Client) enroll(ctx context.Context, v *vault.Vault, id *Identity, user 
 
 	acct, err := vault.NewAccount(vault.Account{
 		Issuer: req.Issuer,
-		Name:   user + "@" + id.Account,
+		Name:   uniqueName(v, req.Issuer, user+"@"+id.Account, req.DeviceName),
 		Secret: seed,
-		Tags:   []string{"aws", TagEnrolling},
+		Tags:   append([]string{"aws", TagEnrolling}, req.Tags...),
 		Note:   "AWS virtual MFA device " + serial + " (enrolled by Sparekey)",
 		AWS: &vault.AWSBinding{
 			Partition: id.Partition, AccountID: id.Account, UserName: user,
@@ -486,4 +489,17 @@ func untag(v *vault.Vault, id, tag string) error {
 	}
 	a.Tags = slices.DeleteFunc(a.Tags, func(t string) bool { return t == tag })
 	return v.Update(a)
+}
+
+// uniqueName is name, or when the vault already has an account labelled
+// issuer and name (a second device for the same user), name with the
+// device's name after it: two identical labels made `code LABEL`
+// ambiguous with no way to tell the accounts apart.
+func uniqueName(v *vault.Vault, issuer, name, device string) string {
+	for _, a := range v.Accounts() {
+		if strings.EqualFold(a.Issuer, issuer) && strings.EqualFold(a.Name, name) {
+			return name + " (" + device + ")"
+		}
+	}
+	return name
 }
