@@ -134,7 +134,9 @@ func (u *UI) showWindow() {
 // closeIntercept hides to the tray when asked to, else quits.
 func (u *UI) closeIntercept() {
 	s := u.core.Settings()
-	if s.Tray && s.CloseToTray && u.tray != nil && !u.quitting {
+	// Without a tray host the icon is invisible: hiding would leave a
+	// running app nobody can reach.
+	if s.Tray && s.CloseToTray && u.tray != nil && !u.quitting && u.trayHost() {
 		u.hideWindow()
 		if !u.hiddenOnce {
 			u.hiddenOnce = true

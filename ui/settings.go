@@ -87,6 +87,17 @@ func (u *UI) showSettings() {
 		}
 	}
 	tray.OnChanged(s.Tray)
+	trayBox := container.NewVBox(tray, closeToTray)
+	if !u.trayHost() {
+		// Nothing on this desktop shows tray icons: do not offer to hide
+		// the window where it cannot be found again.
+		closeToTray.SetChecked(false)
+		closeToTray.Disable()
+		tray.Disable()
+		note := para("This desktop shows no tray icons (no StatusNotifier host is running), so closing the window quits Sparekey.")
+		note.Importance = widget.LowImportance
+		trayBox.Add(note)
+	}
 
 	_, mode := u.core.State()
 	vaultPath := widget.NewLabel(u.core.Paths().Vault)
@@ -124,7 +135,7 @@ func (u *UI) showSettings() {
 		widget.NewFormItem("", screen),
 		widget.NewFormItem("Theme", th),
 		widget.NewFormItem("Codes", next),
-		widget.NewFormItem("Tray", container.NewVBox(tray, closeToTray)),
+		widget.NewFormItem("Tray", trayBox),
 		widget.NewFormItem("Notifications", notes),
 		widget.NewFormItem("Vault", container.NewVBox(vaultPath, vaultMode)),
 		widget.NewFormItem("Backup folder", container.NewBorder(nil, nil, nil, browse, backupDir)),
@@ -144,6 +155,10 @@ func (u *UI) showSettings() {
 		n.ShowNextCode = next.Checked
 		n.Tray = tray.Checked
 		n.CloseToTray = closeToTray.Checked && tray.Checked
+		if !u.trayHost() {
+			// Shown off here, kept for a desktop that has a tray.
+			n.Tray, n.CloseToTray = s.Tray, s.CloseToTray
+		}
 		n.Notifications = notes.Checked
 		newDir, newKeep := strings.TrimSpace(backupDir.Text), atoi(keep.Selected, n.BackupKeep)
 		if err := u.core.SaveSettings(n); err != nil {

@@ -63,6 +63,9 @@ type Options struct {
 	// Trace prints startup milestones to stderr (SPAREKEY_TRACE=1; used by
 	// packaging/bench-ui.sh).
 	Trace bool
+	// TrayHost reports whether the desktop shows tray icons (nil: ask
+	// D-Bus for a StatusNotifier host; tests pass their answer).
+	TrayHost func() bool
 }
 
 // UI is the desktop app's window and everything it opened.
@@ -108,6 +111,22 @@ type UI struct {
 	vaultWarning    string // the last VaultWarning shown
 	screenWatchErr  error
 	screenWatchGen  int
+	// trayShown caches the answer of opts.TrayHost (asked once: the
+	// question costs a D-Bus round trip).
+	trayShown *bool
+}
+
+// trayHost reports whether a tray icon would be seen on this desktop.
+func (u *UI) trayHost() bool {
+	if u.trayShown == nil {
+		ask := u.opts.TrayHost
+		if ask == nil {
+			ask = statusNotifierHost
+		}
+		shown := ask()
+		u.trayShown = &shown
+	}
+	return *u.trayShown
 }
 
 // New builds the window for core; Show or Run displays it.
