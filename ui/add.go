@@ -98,7 +98,7 @@ func (u *UI) afterAdd(a *vault.Account) {
 // uriTab adds from pasted otpauth:// links (one, or several a line).
 func (d *addDialog) uriTab() fyne.CanvasObject {
 	d.uri = newSubmitEntry(d.u, d.addURIs)
-	d.uri.SetPlaceHolder("otpauth://totp/Example:alice@example.com?secret=…&issuer=Example")
+	d.uri.SetPlaceHolder("otpauth://totp/…") // a whole example link wrapped mid-word ("Examp / le")
 	d.uri.Wrapping = fyne.TextWrapBreak
 	d.uri.SetMinRowsVisible(4)
 	d.uriResult = para("")

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -110,6 +111,17 @@ func (m *mainScreen) reload() {
 		m.tag = ""
 	} else {
 		m.tagSelect.SetOptions(append([]string{allTags}, tags...))
+		// Say what is shown ("All accounts", or the tag kept across a
+		// reload), never Fyne's "(Select one)". Set without the callback:
+		// the filter below applies it.
+		if m.tag != "" && !slices.Contains(tags, m.tag) {
+			m.tag = ""
+		}
+		m.tagSelect.Selected = allTags
+		if m.tag != "" {
+			m.tagSelect.Selected = m.tag
+		}
+		m.tagSelect.Refresh()
 		m.tagSelect.Show()
 	}
 	m.list.Filter(m.search.Text, m.tag)
@@ -296,7 +308,7 @@ type searchEntry struct {
 func newSearchEntry(m *mainScreen) *searchEntry {
 	e := &searchEntry{m: m}
 	e.ExtendBaseWidget(e)
-	e.SetPlaceHolder("Search issuer, name, tag or note  (Ctrl+F)")
+	e.SetPlaceHolder("Search  (Ctrl+F)") // short enough to fit beside the tag filter at 400 px
 	e.ActionItem = widget.NewIcon(theme.SearchIcon())
 	e.OnChanged = func(string) {
 		m.u.activity()

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -74,7 +75,7 @@ func (u *UI) showSettings() {
 	next.SetChecked(s.ShowNextCode)
 	tray := widget.NewCheck("Show an icon in the system tray", nil)
 	tray.SetChecked(s.Tray)
-	closeToTray := widget.NewCheck("Closing the window keeps Sparekey in the tray", nil)
+	closeToTray := widget.NewCheck("Keep running in the tray when closed", nil)
 	closeToTray.SetChecked(s.CloseToTray)
 	notes := widget.NewCheck("Desktop notifications", nil)
 	notes.SetChecked(s.Notifications)
@@ -141,6 +142,11 @@ func (u *UI) showSettings() {
 		widget.NewFormItem("Backup folder", container.NewBorder(nil, nil, nil, browse, backupDir)),
 		widget.NewFormItem("Backups kept", keep),
 	)
+	if u.win.Canvas().Size().Width < 520 {
+		// Labels above their fields: beside them, the choices were cut
+		// off at 400 px wide.
+		form.Orientation = widget.Vertical
+	}
 	var dlg dialog.Dialog
 	save := widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), func() {
 		n := u.core.Settings() // keep what this screen does not show
@@ -183,7 +189,8 @@ func (u *UI) showSettings() {
 	content := container.NewVBox(form, backupHint, problem)
 	dlg = dialog.NewCustomWithoutButtons("Settings", container.NewBorder(nil,
 		container.NewHBox(layoutSpacer(), widget.NewButton("Cancel", func() { dlg.Hide() }), save), nil, nil,
-		container.NewVScroll(content)), u.win)
+		// Padded on the right: the scroll bar is drawn over the content.
+		container.NewVScroll(container.New(layout.NewCustomPaddedLayout(0, 0, 0, theme.ScrollBarSize()+theme.Padding()), content))), u.win)
 	dlg.Resize(fyne.NewSize(fyne.Min(u.win.Canvas().Size().Width-24, 560), fyne.Min(u.win.Canvas().Size().Height-24, 640)))
 	u.openDialog(dlg, nil)
 }
@@ -193,10 +200,17 @@ func (u *UI) settingsChanged(old, n app.Settings) {
 	if old.Theme != n.Theme {
 		u.applyTheme()
 		if u.main != nil {
-			// Rows cache colours; rebuild them in the new theme.
+			// Rows cache colours; rebuild them in the new theme, keeping
+			// what the list was filtered by.
+			search, tag := u.main.search.Text, u.main.tag
 			u.main = nil
 			u.state = -1
 			u.showState()
+			if u.main != nil && (search != "" || tag != "") {
+				u.main.tag = tag
+				u.main.search.SetText(search)
+				u.main.reload()
+			}
 		}
 	}
 	if old.AutoLock != n.AutoLock && u.state == app.StateUnlocked {

@@ -21,7 +21,7 @@ func TestTraylessDesktopDoesNotOfferCloseToTray(t *testing.T) {
 		top := h.u.Window().Canvas().Overlays().Top()
 		var closeToTray *widget.Check
 		walk(top, func(o fyne.CanvasObject) {
-			if c, ok := o.(*widget.Check); ok && c.Text == "Closing the window keeps Sparekey in the tray" {
+			if c, ok := o.(*widget.Check); ok && c.Text == "Keep running in the tray when closed" {
 				closeToTray = c
 			}
 		})

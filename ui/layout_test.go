@@ -1,0 +1,67 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+)
+
+// TestTagFilterSaysWhatIsShown is issue #13 item 11: the tag filter
+// started as Fyne's "(Select one)" and went back to it after Settings
+// were saved (a theme change rebuilds the list).
+func TestTagFilterSaysWhatIsShown(t *testing.T) {
+	h := newHarness(t, "keyring", nil, uriGitHub+"&x=1", uriGoogle, uriBank)
+	a := h.u.main.list.Account(1)
+	a.Tags = []string{"work"}
+	if err := h.core.UpdateAccount(a); err != nil {
+		t.Fatal(err)
+	}
+	h.u.main.reload()
+	m := h.u.main
+	if m.tagSelect.Selected != allTags {
+		t.Fatalf("the tag filter starts as %q, want %q", m.tagSelect.Selected, allTags)
+	}
+	m.tagSelect.SetSelected("work")
+	if got := strings.Join(h.shown(), ","); got != "GitHub" {
+		t.Fatalf("filtered by work: %s", got)
+	}
+	old := h.core.Settings()
+	n := old
+	n.Theme = "light"
+	if err := h.core.SaveSettings(n); err != nil {
+		t.Fatal(err)
+	}
+	h.u.settingsChanged(old, n)
+	if h.u.main.tagSelect.Selected != "work" || strings.Join(h.shown(), ",") != "GitHub" {
+		t.Fatalf("after saving Settings the filter is %q showing %v", h.u.main.tagSelect.Selected, h.shown())
+	}
+}
+
+// TestScreensAt400px draws the main screens at the default size and at
+// 400 px wide for a person to look at ($SPAREKEY_SCREENSHOTS), and checks
+// the primary actions stay on the canvas.
+func TestScreensAt400px(t *testing.T) {
+	for _, size := range []fyne.Size{{Width: 520, Height: 680}, {Width: 400, Height: 600}} {
+		name := fmt.Sprintf("%.0fx%.0f", size.Width, size.Height)
+		h := newHarness(t, "keyring", nil, uriGitHub, uriGoogle, uriBank, "otpauth://totp/Issuer10:a?secret=KRSXG5DTMVRXEZLU", "otpauth://totp/Issuer2:a?secret=MFRGGZDFMZTWQ2LK")
+		h.u.Window().Resize(size)
+		h.u.applyTheme()
+		saveScreenshot(t, h.u.Window(), "main-"+name+".png")
+		if add := findButton(t, h.u.main.content, "Add"); !onCanvas(h.u, add) {
+			t.Errorf("%s: Add is off the canvas", name)
+		}
+		h.u.showSettings()
+		save := findButton(t, h.u.Window().Canvas().Overlays().Top(), "Save")
+		if !onCanvas(h.u, save) {
+			t.Errorf("%s: Settings' Save is off the canvas", name)
+		}
+		saveScreenshot(t, h.u.Window(), "settings-"+name+".png")
+		h.u.closeAll()
+		test.Tap(findButton(t, h.u.main.content, "Add"))
+		h.u.adding.tab.SelectIndex(1)
+		saveScreenshot(t, h.u.Window(), "add-link-"+name+".png")
+	}
+}
