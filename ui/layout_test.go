@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 )
 
 // TestTagFilterSaysWhatIsShown is issue #13 item 11: the tag filter
@@ -64,4 +65,32 @@ func TestScreensAt400px(t *testing.T) {
 		h.u.adding.tab.SelectIndex(1)
 		saveScreenshot(t, h.u.Window(), "add-link-"+name+".png")
 	}
+}
+
+// TestShortcutsSheetWraps: at 400 px the sheet cut "pointed a…"; its
+// descriptions wrap now, so every word is on the canvas.
+func TestShortcutsSheetWraps(t *testing.T) {
+	h := newHarness(t, "keyring", nil, uriGitHub)
+	h.u.Window().Resize(fyne.NewSize(400, 600))
+	h.u.showKeys()
+	settle(h.u.Window())
+	top := h.u.Window().Canvas().Overlays().Top()
+	var cut []string
+	walk(top, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && l.Text != "" && l.Text != "Keyboard shortcuts" && !onCanvas(h.u, l) {
+			cut = append(cut, l.Text)
+		}
+	})
+	if len(cut) > 0 {
+		t.Errorf("off the canvas at 400 px: %q", cut)
+	}
+	saveScreenshot(t, h.u.Window(), "shortcuts-400x600.png")
+}
+
+// settle lays the window out as a real one does every frame (the test
+// canvas does so on a resize).
+func settle(w fyne.Window) {
+	size := w.Canvas().Size()
+	w.Resize(size.AddWidthHeight(1, 1))
+	w.Resize(size)
 }

@@ -179,9 +179,11 @@ func (u *UI) showKeys() {
 	}
 	form := widget.NewForm()
 	for _, r := range rows {
-		form.Append(r[0], widget.NewLabel(r[1]))
+		form.Append(r[0], para(r[1])) // wrapped: "…pointed at" was cut off
 	}
-	u.openDialog(dialog.NewCustom("Keyboard shortcuts", "Close", form, u.win), nil)
+	d := dialog.NewCustom("Keyboard shortcuts", "Close", form, u.win)
+	u.openDialog(d, nil)
+	d.Resize(fyne.NewSize(fyne.Min(u.win.Canvas().Size().Width-24, 480), 0))
 }
 
 func (u *UI) showAbout() {
