@@ -41,6 +41,9 @@ const (
 	RemedyResumeReplace
 	// RemedyRestoreBackup: the data is damaged; restore it from a backup.
 	RemedyRestoreBackup
+	// RemedyConsoleResync: show the two codes to type into the AWS
+	// console's resync form (root devices).
+	RemedyConsoleResync
 )
 
 var remedyNames = [...]string{
@@ -59,6 +62,7 @@ var remedyNames = [...]string{
 	RemedyReplaceDevice: "replace-device",
 	RemedyResumeReplace: "resume-replace",
 	RemedyRestoreBackup: "restore-backup",
+	RemedyConsoleResync: "console-resync",
 }
 
 // String is a stable name for logs and tests, never shown to people.

@@ -26,6 +26,7 @@ var remedyCommands = map[vault.Remedy]string{
 	vault.RemedyReplaceDevice: "sparekey aws replace --old SERIAL",
 	vault.RemedyResumeReplace: "sparekey aws replace --resume",
 	vault.RemedyRestoreBackup: "sparekey backup restore FILE",
+	vault.RemedyConsoleResync: "sparekey aws resync --console",
 }
 
 // remedyCommand is the command that carries out err's remedy, or "".

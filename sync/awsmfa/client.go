@@ -143,7 +143,7 @@ func Connect(ctx context.Context, opts Options) (*Client, error) {
 	cfg, err := config.LoadDefaultConfig(ctx, loads...)
 	if err != nil {
 		return nil, &Error{Op: "LoadConfig", Kind: ErrCredentials, Err: err,
-			Guidance: fmt.Sprintf("The AWS configuration could not be loaded (profile %q): check ~/.aws/config and ~/.aws/credentials, or use --practice.", opts.Profile)}
+			Guidance: fmt.Sprintf("The AWS configuration could not be loaded (profile %q): check ~/.aws/config and ~/.aws/credentials, or try Sparekey on the built-in practice account.", opts.Profile)}
 	}
 	return NewFromConfig(cfg, opts), nil
 }

@@ -137,7 +137,7 @@ func (c *Client) target(ctx context.Context, userName string) (*Identity, string
 			Guidance: "Sign in to the AWS console as root and add the device under Security credentials › Multi-factor authentication. Sparekey can hold the seed if you add it from the QR code or secret shown there."}
 	}
 	return nil, "", false, &Error{Op: "EnableMFADevice", Kind: ErrNotAUser, Err: ErrNotAUser,
-		Guidance: "Roles and federated users have no MFA devices. Pass --user NAME to enroll a device for an IAM user (needs admin rights)."}
+		Guidance: "Roles and federated users have no MFA devices. Name an IAM user to enroll a device for (needs admin rights)."}
 }
 
 // Enroll creates a virtual MFA device, saves its seed in v, enables it with

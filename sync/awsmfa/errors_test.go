@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -113,5 +116,31 @@ func TestRemedyOfWrapped(t *testing.T) {
 	inc := &IncompleteError{Flow: "replace", Step: "x", Err: errors.New("boom"), Fix: vault.RemedyResumeReplace}
 	if got := vault.RemedyOf(fmt.Errorf("outer: %w", inc)); got != vault.RemedyResumeReplace {
 		t.Fatalf("RemedyOf = %v", got)
+	}
+}
+
+// TestGuidanceNamesNoCommand keeps commands out of the package's advice:
+// the command line prints the remedy as a command, the window offers it
+// as a button (vault.Remedy). Guidance naming `sparekey aws …` sent
+// desktop users to a terminal.
+func TestGuidanceNamesNoCommand(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	guidance := regexp.MustCompile(`Guidance(:| \+?=)\s*(fmt\.Sprintf\()?"[^"]*"`)
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range guidance.FindAllString(string(src), -1) {
+			if strings.Contains(m, "sparekey ") || strings.Contains(m, " --") {
+				t.Errorf("%s: guidance names a command: %s", f, m)
+			}
+		}
 	}
 }

@@ -232,7 +232,7 @@ func (c *Client) Resume(ctx context.Context, v *vault.Vault, path string) (*Repl
 	}
 	if j.Label != c.opts.Label {
 		return nil, &Error{Op: "Resume", Kind: ErrReplaceInProgress, Err: ErrReplaceInProgress,
-			Guidance: fmt.Sprintf("The unfinished replacement was made through %q; resume it with --profile %s (or --practice).", j.Label, j.Label)}
+			Guidance: fmt.Sprintf("The unfinished replacement was made through %q; resume it on that connection.", j.Label)}
 	}
 	res := &ReplaceResult{OldSerial: j.OldSerial, NewSerial: j.NewSerial, Resumed: true}
 	switch j.Phase {

@@ -149,8 +149,8 @@ func (c *Client) SessionDevice(ctx context.Context, v *vault.Vault, mfaSerial st
 		if a, ok := held[mfaSerial]; ok {
 			return a, nil
 		}
-		return nil, &Error{Op: "GetSessionToken", Kind: ErrNoHeldDevice, Err: ErrNoHeldDevice,
-			Guidance: "The profile's mfa_serial " + mfaSerial + " is not a device whose seed Sparekey holds. Enroll Sparekey (sparekey aws enroll) or fix mfa_serial."}
+		return nil, &Error{Op: "GetSessionToken", Kind: ErrNoHeldDevice, Err: ErrNoHeldDevice, Fix: vault.RemedyEnroll,
+			Guidance: "The profile's mfa_serial " + mfaSerial + " is not a device whose seed Sparekey holds. Enroll Sparekey as a device, or fix mfa_serial."}
 	}
 	var candidates []*vault.Account
 	for _, a := range held {
@@ -171,8 +171,8 @@ func (c *Client) SessionDevice(ctx context.Context, v *vault.Vault, mfaSerial st
 		}
 	}
 	if len(candidates) == 0 {
-		return nil, &Error{Op: "GetSessionToken", Kind: ErrNoHeldDevice, Err: ErrNoHeldDevice,
-			Guidance: "Sparekey holds no MFA device for profile " + c.opts.Label + ". Enroll one first: sparekey aws enroll --profile " + c.opts.Label + "."}
+		return nil, &Error{Op: "GetSessionToken", Kind: ErrNoHeldDevice, Err: ErrNoHeldDevice, Fix: vault.RemedyEnroll,
+			Guidance: "Sparekey holds no MFA device for profile " + c.opts.Label + ". Enroll one first, with that profile."}
 	}
 	// Several devices of the same user all work; take the newest.
 	slices.SortFunc(candidates, func(a, b *vault.Account) int { return b.Created.Compare(a.Created) })
