@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -125,4 +126,24 @@ func TestEnterSubmitsImportPassword(t *testing.T) {
 	default:
 		t.Fatal("Enter did not submit the password")
 	}
+}
+
+// TestDamagedVaultOffersBackups: the lock screen offers the remedy of a
+// damaged vault as a button (Open Backups…), where the command line
+// prints `sparekey backup restore FILE`.
+func TestDamagedVaultOffersBackups(t *testing.T) {
+	h := newHarness(t, "keyring", nil, uriGitHub)
+	h.u.Lock()
+	if err := os.WriteFile(h.core.Paths().Vault, []byte("not a vault at all"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(findButton(t, h.u.body, "Unlock"))
+	if !containsText(h.u.body, "damaged") {
+		t.Fatal("the damage is not explained")
+	}
+	test.Tap(findButton(t, h.u.body, "Open Backups…"))
+	if backupsWindows[h.u] == nil {
+		t.Fatal("the remedy did not open the Backups window")
+	}
+	backupsWindows[h.u].win.Close()
 }

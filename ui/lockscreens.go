@@ -185,12 +185,22 @@ func (u *UI) unlockScreen(mode vault.Mode) fyne.CanvasObject {
 	path := para("Vault: " + u.core.Paths().Vault)
 	path.Importance = widget.LowImportance
 	icon := widget.NewIcon(theme.NewThemedResource(lockIcon))
+	// remedy holds a button that fixes the last failure (a damaged vault:
+	// Open Backups…), when the window has one.
+	remedy := container.NewHBox()
+	offer := func(err error) {
+		remedy.RemoveAll()
+		if b := u.remedyButton(err); b != nil {
+			remedy.Add(b)
+		}
+	}
 
 	if mode == vault.ModeKeyring {
 		var retry *widget.Button
 		keyringFailed := func(err error) {
 			problem.SetText("The system keyring did not give the vault's key. " + errorText(err))
 			problem.Show()
+			offer(err)
 		}
 		try := func() {
 			problem.Hide()
@@ -226,7 +236,7 @@ func (u *UI) unlockScreen(mode vault.Mode) fyne.CanvasObject {
 			container.NewCenter(icon),
 			heading("Sparekey is locked"),
 			para("This vault's key is kept in the system keyring."),
-			retry, progress, problem, path,
+			retry, progress, problem, remedy, path,
 		)
 	}
 
@@ -255,6 +265,7 @@ func (u *UI) unlockScreen(mode vault.Mode) fyne.CanvasObject {
 			if err != nil {
 				problem.SetText(errorText(err))
 				problem.Show()
+				offer(err)
 				pass.SetText("")
 				u.win.Canvas().Focus(pass)
 				return
@@ -270,11 +281,12 @@ func (u *UI) unlockScreen(mode vault.Mode) fyne.CanvasObject {
 		container.NewCenter(icon),
 		heading("Sparekey is locked"),
 		para("Enter the passphrase that protects this vault."),
-		pass, unlock, progress, problem, path,
+		pass, unlock, progress, problem, remedy, path,
 	)
 	envFailed := func(err error) {
 		problem.SetText("The passphrase from SPAREKEY_PASSPHRASE_FILE did not open the vault. " + errorText(err))
 		problem.Show()
+		offer(err)
 	}
 	disable := func() { pass.Disable(); unlock.Disable() }
 	enable := func() { pass.Enable(); unlock.Enable(); u.win.Canvas().Focus(pass) }
