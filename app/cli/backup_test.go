@@ -201,7 +201,7 @@ func TestBackupCLIRestoreListsInvalidEntries(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "1 added") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
-	for _, want := range []string{"1 entry cannot be restored", "Broken (two)", "base32", "says it holds 3 accounts, but 2"} {
+	for _, want := range []string{"1 entry cannot be restored", "Broken (two)", "no key contains", "says it holds 3 accounts, but 2"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("preview lacks %q:\n%s", want, errOut)
 		}

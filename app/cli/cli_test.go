@@ -258,7 +258,7 @@ func TestEditTags(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &view); err != nil || strings.Join(view.Tags, ",") != "work,home" {
 		t.Errorf("edit --json tags = %q, %v", view.Tags, err)
 	}
-	if _, errOut, code := c.run(nil, "add", "otpauth://steam/S:s?secret=GEZDGNBVGY3TQOJR&digits=6"); code != 1 || !strings.Contains(errOut, "The digits must be 5 for Steam codes (got 6)") {
+	if _, errOut, code := c.run(nil, "add", "otpauth://steam/S:s?secret=GEZDGNBVGY3TQOJR&digits=6"); code != 1 || !strings.Contains(errOut, "The number of digits must be 5 for Steam codes (got 6)") {
 		t.Errorf("steam digits: %d %q", code, errOut)
 	}
 	if _, errOut, code := c.run(strings.NewReader("GEZDGNBVGY3TQOJS\n"), "add", "--secret-stdin"); code != 1 || !strings.Contains(errOut, "The name is missing: an account needs an issuer or a name.") {

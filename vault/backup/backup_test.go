@@ -293,7 +293,7 @@ func TestInvalidEntriesRestoreTheRest(t *testing.T) {
 	if want := []string{"Good (one)", "URI Only (five)"}; !slices.Equal(labels, want) {
 		t.Errorf("restored %q, want %q", labels, want)
 	}
-	wantInvalid := map[int]string{2: "base32", 3: "digits", 4: "algorithm", 6: "empty", 7: "secret"}
+	wantInvalid := map[int]string{2: "no key contains", 3: "digits", 4: "algorithm", 6: "empty", 7: "secret"}
 	if len(o.Invalid) != len(wantInvalid) {
 		t.Fatalf("invalid = %v", o.Invalid)
 	}

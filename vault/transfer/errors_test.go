@@ -173,7 +173,7 @@ not a link at all
 
 otpauth://hotp/Bad:digits?secret=JBSWY3DPEHPK3PXP&digits=12
 otpauth://totp/Good:two?secret=KRSXG5DTMVRXEZLU&period=60
-otpauth-migration://offline?data=%%%`, 2, []string{"line 3 (Bad:secret): secret is not valid base32", "line 4: is not an otpauth:// link", "line 6 (Bad:digits): digits", "line 8: the Google Authenticator export link has a malformed query"}},
+otpauth-migration://offline?data=%%%`, 2, []string{"line 3 (Bad:secret): secret has characters no key contains", "line 4: is not an otpauth:// link", "line 6 (Bad:digits): digits", "line 8: the Google Authenticator export link has a malformed query"}},
 		{"aegis", `{"version":1,"header":{"slots":null,"params":null},"db":{"version":3,"entries":[
 {"type":"totp","name":"ok","issuer":"Good","info":{"secret":"JBSWY3DPEHPK3PXP","algo":"SHA1","digits":6,"period":30}},
 {"type":"totp","name":"b","issuer":"BadSecret","info":{"secret":"JBSWY3DPEHPK3PX1","algo":"SHA1","digits":6,"period":30}},
@@ -181,19 +181,19 @@ otpauth-migration://offline?data=%%%`, 2, []string{"line 3 (Bad:secret): secret 
 {"type":"yandex","name":"d","issuer":"Yandex","info":{"secret":"JBSWY3DPEHPK3PXP","algo":"SHA256","digits":8,"period":30}},
 {"type":"totp","name":"e","issuer":"NoInfo"},
 {"type":"totp","name":"f","issuer":"BadAlgo","info":{"secret":"JBSWY3DPEHPK3PXP","algo":"MD5","digits":6,"period":30}}
-]}}`, 1, []string{"entry 2 (BadSecret / b): secret is not valid base32", `entry 3: field "db.entries[2].info.digits" should be a number, not string`, `entry 4 (Yandex / d): type "yandex" is not supported`, `entry 5 (NoInfo / e): field "info" is missing`, "entry 6 (BadAlgo / f): algorithm"}},
+]}}`, 1, []string{"entry 2 (BadSecret / b): secret has characters no key contains", `entry 3: field "db.entries[2].info.digits" should be a number, not string`, `entry 4 (Yandex / d): type "yandex" is not supported`, `entry 5 (NoInfo / e): field "info" is missing`, "entry 6 (BadAlgo / f): algorithm"}},
 		{"2fas", `{"services":[
 {"name":"Good","secret":"JBSWY3DPEHPK3PXP","otp":{"account":"a","digits":6,"period":30,"algorithm":"SHA1","tokenType":"TOTP"}},
 {"name":"BadSecret","secret":"0000","otp":{"account":"b"}},
 {"name":"NoSecret","otp":{"account":"c"}},
 {"name":"Weird","secret":"JBSWY3DPEHPK3PXP","otp":{"account":"d","tokenType":"YANDEX"}}
-],"groups":[],"schemaVersion":7}`, 1, []string{"service 2 (BadSecret / b): secret is not valid base32", `service 3 (NoSecret / c): field "secret" is missing`, `service 4 (Weird / d): token type "YANDEX" is not supported`}},
+],"groups":[],"schemaVersion":7}`, 1, []string{"service 2 (BadSecret / b): secret has characters no key contains", `service 3 (NoSecret / c): field "secret" is missing`, `service 4 (Weird / d): token type "YANDEX" is not supported`}},
 		{"bitwarden", `{"encrypted":false,"items":[
 {"name":"Password only","login":{"username":"x","password":"y","totp":null}},
 {"name":"Bare","login":{"username":"me","totp":"JBSW Y3DP EHPK 3PXP"}},
 {"name":"Broken","login":{"totp":"otpauth://totp/x?secret=1111"}},
 {"name":"BrokenBare","login":{"totp":"11111111"}}
-]}`, 1, []string{"item 3 (Broken): secret is not valid base32", "item 4 (BrokenBare): secret is not valid base32"}},
+]}`, 1, []string{"item 3 (Broken): secret has characters no key contains", "item 4 (BrokenBare): secret has characters no key contains"}},
 		{"freeotp+", `{"tokens":[
 {"algo":"SHA1","digits":6,"issuerExt":"Good","label":"a","period":30,"secret":[1,2,3,4,5,6,7,8,9,10],"type":"TOTP"},
 {"algo":"SHA1","digits":6,"issuerExt":"Big","label":"b","period":30,"secret":[1,2,999],"type":"TOTP"},
