@@ -150,23 +150,9 @@ var ErrConflictKey = errors.New("the conflict copy cannot be opened with this va
 // undecided. resolve, if not nil, is asked about each undecided item.
 func (v *Vault) MergeConflictCopy(c ConflictCopy, resolve func(ConflictItem) ConflictChoice) (ConflictResult, error) {
 	res := ConflictResult{Copy: c}
-	if v.store == nil {
-		return res, errors.New("an in-memory vault has no conflict copies")
-	}
-	theirs, _, err := readVault(c.Path, v.store.identity)
+	theirs, err := v.readConflictCopy(c)
 	if err != nil {
-		var newer *NewerSchemaError
-		switch {
-		case errors.As(err, &newer):
-			return res, err
-		case errors.Is(err, ErrVaultNotFound):
-			// Merged and removed meanwhile by another process.
-			return res, fmt.Errorf("%w: %s", fs.ErrNotExist, c.Path)
-		}
-		return res, fmt.Errorf("%w: %s (%w)", ErrConflictKey, filepath.Base(c.Path), err)
-	}
-	if len(theirs.damaged) > 0 {
-		return res, &ReadOnlyError{Damaged: theirs.damaged}
+		return res, err
 	}
 	err = v.mutate(func() error {
 		res.Items = v.mergeContents(theirs, resolve, time.Now().UTC().Truncate(time.Second))
@@ -182,6 +168,29 @@ func (v *Vault) MergeConflictCopy(c ConflictCopy, resolve func(ConflictItem) Con
 		res.Removed = true
 	}
 	return res, nil
+}
+
+// readConflictCopy reads a copy with this vault's key.
+func (v *Vault) readConflictCopy(c ConflictCopy) (*contents, error) {
+	if v.store == nil {
+		return nil, errors.New("an in-memory vault has no conflict copies")
+	}
+	theirs, _, err := readVault(c.Path, v.store.identity)
+	if err != nil {
+		var newer *NewerSchemaError
+		switch {
+		case errors.As(err, &newer):
+			return nil, err
+		case errors.Is(err, ErrVaultNotFound):
+			// Merged and removed meanwhile, here or by another process.
+			return nil, fmt.Errorf("%w: %s", fs.ErrNotExist, c.Path)
+		}
+		return nil, fmt.Errorf("%w: %s (%w)", ErrConflictKey, filepath.Base(c.Path), err)
+	}
+	if len(theirs.damaged) > 0 {
+		return nil, &ReadOnlyError{Damaged: theirs.damaged}
+	}
+	return theirs, nil
 }
 
 // mergeContents folds another version of the vault into v; the caller

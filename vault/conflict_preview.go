@@ -1,10 +1,6 @@
 package vault
 
 import (
-	"errors"
-	"fmt"
-	"io/fs"
-	"path/filepath"
 	"slices"
 	"time"
 )
@@ -16,22 +12,9 @@ import (
 // while someone thinks.
 func (v *Vault) PreviewConflictCopy(c ConflictCopy) (ConflictResult, error) {
 	res := ConflictResult{Copy: c}
-	if v.store == nil {
-		return res, errors.New("an in-memory vault has no conflict copies")
-	}
-	theirs, _, err := readVault(c.Path, v.store.identity)
+	theirs, err := v.readConflictCopy(c)
 	if err != nil {
-		var newer *NewerSchemaError
-		switch {
-		case errors.As(err, &newer):
-			return res, err
-		case errors.Is(err, ErrVaultNotFound):
-			return res, fmt.Errorf("%w: %s", fs.ErrNotExist, c.Path)
-		}
-		return res, fmt.Errorf("%w: %s (%w)", ErrConflictKey, filepath.Base(c.Path), err)
-	}
-	if len(theirs.damaged) > 0 {
-		return res, &ReadOnlyError{Damaged: theirs.damaged}
+		return res, err
 	}
 	v.mu.RLock()
 	scratch := &Vault{deleted: slices.Clone(v.deleted)}
