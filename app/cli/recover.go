@@ -188,6 +188,17 @@ questions and its path printed: for scripts, with --json.`,
 	return cmd
 }
 
+// loadRun opens the app's recovery store and finds the run id names.
+func (e *Env) loadRun(id string) (*app.App, *recovery.Store, *recovery.Run, error) {
+	a, err := e.App()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	store := a.RecoveryStore()
+	r, err := findRun(store, id)
+	return a, store, r, err
+}
+
 func findRun(store *recovery.Store, id string) (*recovery.Run, error) {
 	if id != "" {
 		r, err := store.Load(id)
@@ -292,12 +303,7 @@ func newRecoverClose(e *Env, st recovery.State) *cobra.Command {
 		Short: short,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := e.App()
-			if err != nil {
-				return err
-			}
-			store := a.RecoveryStore()
-			r, err := findRun(store, args[0])
+			_, store, r, err := e.loadRun(args[0])
 			if err != nil {
 				return err
 			}
@@ -319,12 +325,7 @@ func newRecoverMark(e *Env) *cobra.Command {
 		Short: "Record a step's status: done, skipped, failed, waiting or todo",
 		Args:  cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := e.App()
-			if err != nil {
-				return err
-			}
-			store := a.RecoveryStore()
-			r, err := findRun(store, args[0])
+			a, store, r, err := e.loadRun(args[0])
 			if err != nil {
 				return err
 			}
@@ -361,12 +362,7 @@ func newRecoverDo(e *Env) *cobra.Command {
 		Short: "Carry out one of a run's Sparekey steps now, and check it",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := e.App()
-			if err != nil {
-				return err
-			}
-			store := a.RecoveryStore()
-			r, err := findRun(store, args[0])
+			a, store, r, err := e.loadRun(args[0])
 			if err != nil {
 				return err
 			}
