@@ -94,3 +94,49 @@ func settle(w fyne.Window) {
 	w.Resize(size.AddWidthHeight(1, 1))
 	w.Resize(size)
 }
+
+// TestStatusBarLeavesTheLastRowInView is issue #13 item 11: with the list
+// scrolled to its end, the status bar ("Copied …") covered the last row.
+// The last row must stay wholly above the status bar and inside the list.
+func TestStatusBarLeavesTheLastRowInView(t *testing.T) {
+	var uris []string
+	for i := range 30 {
+		uris = append(uris, fmt.Sprintf("otpauth://totp/Issuer%02d:a?secret=JBSWY3DPEHPK3P%c%c", i, 'A'+i/26, 'A'+i%26))
+	}
+	for _, size := range []fyne.Size{{Width: 520, Height: 680}, {Width: 400, Height: 600}} {
+		h := newHarness(t, "keyring", nil, uris...)
+		h.u.Window().Resize(size)
+		m := h.u.main
+		last := m.list.Len() - 1
+		m.listW.ScrollToBottom()
+		settle(h.u.Window())
+		m.copyRow(last) // shows "Copied the code for …" in the status bar
+		settle(h.u.Window())
+		if h.u.status.text() == "" {
+			t.Fatal("copying showed nothing in the status bar")
+		}
+		row := m.rows[last]
+		if row == nil {
+			t.Fatalf("%v: the last row is not on screen", size)
+		}
+		d := fyne.CurrentApp().Driver()
+		rowBottom := d.AbsolutePositionForObject(row).Y + row.Size().Height
+		listBottom := d.AbsolutePositionForObject(m.listW).Y + m.listW.Size().Height
+		statusTop := d.AbsolutePositionForObject(h.u.status).Y
+		if rowBottom > statusTop+0.5 || rowBottom > listBottom+0.5 {
+			t.Errorf("%v: the last row ends at %.1f, the list at %.1f and the status bar starts at %.1f",
+				size, rowBottom, listBottom, statusTop)
+		}
+		saveScreenshot(t, h.u.Window(), fmt.Sprintf("status-over-list-%.0fx%.0f.png", size.Width, size.Height))
+
+		// Away from the end the list stays where the person left it.
+		h.u.status.clear()
+		settle(h.u.Window())
+		m.listW.ScrollToOffset(100)
+		m.copyRow(3)
+		settle(h.u.Window())
+		if got := m.listW.GetScrollOffset(); got != 100 {
+			t.Errorf("%v: the status bar moved the list from offset 100 to %.1f", size, got)
+		}
+	}
+}

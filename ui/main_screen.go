@@ -23,7 +23,7 @@ type mainScreen struct {
 
 	search    *searchEntry
 	tagSelect *widget.Select
-	listW     *widget.List
+	listW     *endKeepingList
 	center    *fyne.Container
 	empty     *fyne.Container
 	content   fyne.CanvasObject
@@ -55,7 +55,7 @@ func newMainScreen(u *UI) *mainScreen {
 	})
 	m.tagSelect.Hide()
 
-	m.listW = widget.NewList(
+	m.listW = newEndKeepingList(
 		func() int { return m.list.Len() },
 		func() fyne.CanvasObject { return newAccountRow(m) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
@@ -355,4 +355,34 @@ func (m *mainScreen) handleKey(k *fyne.KeyEvent) bool {
 		return false
 	}
 	return true
+}
+
+// endKeepingList is a list that keeps its end in view when it gets
+// shorter. The status bar takes its height from the list when it shows
+// ("Copied …"); a plain list keeps its offset, so with the list scrolled
+// to the end the last row slid under the status bar, out of reach.
+type endKeepingList struct {
+	widget.List
+}
+
+func newEndKeepingList(length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject)) *endKeepingList {
+	l := &endKeepingList{}
+	l.Length, l.CreateItem, l.UpdateItem = length, create, update
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+func (l *endKeepingList) Resize(s fyne.Size) {
+	old, offset := l.Size(), l.GetScrollOffset()
+	l.List.Resize(s)
+	shrunk := old.Height - s.Height
+	if shrunk <= 0 || offset <= 0 {
+		return
+	}
+	// The list tells its offset, not its length: the end at the new height,
+	// less what it shrank by, is where the end was before.
+	l.ScrollToBottom()
+	if offset < l.GetScrollOffset()-shrunk-0.5 {
+		l.ScrollToOffset(offset) // it was not at the end: stay put
+	}
 }
