@@ -99,6 +99,7 @@ AWS configuration exists.`,
 		newAWSOrphans(e, resolve),
 		newAWSAudit(e, resolve),
 		newAWSCredentials(e, &conn),
+		newAWSSetupProfile(e, resolve),
 		newAWSSession(e, resolve),
 	)
 	return cmd
@@ -605,53 +606,6 @@ device (at most 5) and 10 × the share of held seeds in no backup.`,
 	f.StringVar(&out, "out", "", "write the report to this file instead of standard output")
 	f.BoolVar(&noVault, "no-vault", false, "do not open the vault (held seeds are not checked)")
 	return cmd
-}
-
-func newAWSCredentials(e *Env, conn *app.AWSConnection) *cobra.Command {
-	return &cobra.Command{
-		Use:   "credentials --profile PROFILE",
-		Short: "Print MFA session credentials for credential_process",
-		Long: `Print session credentials in the credential_process format, obtained from STS
-with a code of the profile's MFA device that Sparekey holds, and cached in the
-system keyring until shortly before they expire. Use it from another profile
-in ~/.aws/config:
-
-  [profile work-mfa]
-  credential_process = sparekey aws credentials --profile work
-
-PROFILE must hold the long-term keys, not point back at Sparekey.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if os.Getenv(credentialProcessGuard) != "" {
-				return fmt.Errorf("profile %q runs Sparekey's credential_process from within itself; give --profile a profile that holds long-term access keys", conn.Label())
-			}
-			os.Setenv(credentialProcessGuard, "1")
-			defer os.Unsetenv(credentialProcessGuard)
-			c := *conn
-			if c.PracticeUser != "" {
-				c.Practice = true
-			}
-			if c.Profile == "" && !c.Practice && os.Getenv("AWS_PROFILE") == "" {
-				return usagef("credentials needs --profile (the profile holding the long-term keys)")
-			}
-			a, err := e.App()
-			if err != nil {
-				return err
-			}
-			// Fast path: a cached session needs neither the vault nor AWS.
-			if s, ok := a.CachedAWSSession(c); ok {
-				return app.WriteAWSCredentialProcess(e.Out, s)
-			}
-			if _, err := e.OpenVault(); err != nil {
-				return err
-			}
-			s, err := a.AWSSession(e.Context(), c, true)
-			if err != nil {
-				return wrapAWS(err)
-			}
-			return app.WriteAWSCredentialProcess(e.Out, s)
-		},
-	}
 }
 
 func newAWSSession(e *Env, resolve resolver) *cobra.Command {

@@ -58,6 +58,8 @@ type Chain struct {
 	// mfa_serial nearest to the source along the chain, else the
 	// source's own.
 	MFASerial string
+	// MFASerialProfile is the profile MFASerial was read from.
+	MFASerialProfile string
 }
 
 // IsRole reports whether the profile assumes a role.
@@ -111,12 +113,12 @@ func Resolve(ctx context.Context, profile string, files Files) (*Chain, error) {
 	}
 	for _, r := range ch.Roles {
 		if r.MFASerial != "" {
-			ch.MFASerial = r.MFASerial
+			ch.MFASerial, ch.MFASerialProfile = r.MFASerial, r.Profile
 			break
 		}
 	}
-	if ch.MFASerial == "" {
-		ch.MFASerial = cur.MFASerial
+	if ch.MFASerial == "" && cur.MFASerial != "" {
+		ch.MFASerial, ch.MFASerialProfile = cur.MFASerial, cur.Profile
 	}
 	if ch.IsRole() && !ch.SourceKeys.HasKeys() {
 		what := "profile " + cur.Profile
