@@ -19,6 +19,14 @@ type Options struct {
 	// TimeoutFault bounds how long a FaultTimeout request hangs when the
 	// client does not give up first; 0 means 30 s.
 	TimeoutFault time.Duration
+	// MemberAccounts makes the practice account the management account of
+	// an Organization with this many member accounts, each a practice
+	// account from the same preset with an OrganizationAccountAccessRole
+	// trusting the management account. 0 keeps a single account.
+	MemberAccounts int
+	// Latency delays every AWS call by this much before it is answered, so
+	// scale can be rehearsed; 0 answers at once.
+	Latency time.Duration
 }
 
 // DefaultAccountID is the account id of a practice account unless Options say
@@ -41,6 +49,9 @@ const (
 	// FaultTimeout hangs until the client gives up (bounded by
 	// Options.TimeoutFault), then answers 500 ServiceFailure.
 	FaultTimeout Fault = "timeout"
+	// FaultAccessDenied answers 403 AccessDenied (AccessDeniedException in
+	// Organizations), as a service control policy would.
+	FaultAccessDenied Fault = "access-denied"
 )
 
 // AnyOperation as the op of InjectFault matches every AWS operation.

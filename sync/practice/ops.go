@@ -35,6 +35,7 @@ type call struct {
 	key    *accessKey
 	action string
 	svc    service
+	srv    *Server // for the Organization's other accounts; its lock is held
 }
 
 func (c *call) callerName() string { return c.key.Principal }
@@ -76,6 +77,25 @@ func init() {
 		"CreateUser":               defineOp(iamService, true, decodeCreateUser, (*call).createUser),
 		"GetSessionToken":          defineOp(stsService, true, decodeSessionToken, (*call).getSessionToken),
 		"GetCallerIdentity":        defineOp(stsService, false, decodeNothing, (*call).getCallerIdentity),
+		"AssumeRole":               defineOp(stsService, true, decodeAssumeRole, (*call).assumeRole),
+		"AssumeRoot":               defineOp(stsService, true, decodeAssumeRoot, (*call).assumeRoot),
+
+		"GetLoginProfile":         defineOp(iamService, false, decodeUserOpt, (*call).getLoginProfile),
+		"CreateLoginProfile":      defineOp(iamService, true, decodeCreateLoginProfile, (*call).createLoginProfile),
+		"DeleteLoginProfile":      defineOp(iamService, true, decodeUserOpt, (*call).deleteLoginProfile),
+		"ListAccessKeys":          defineOp(iamService, false, decodeUserOpt, (*call).listAccessKeys),
+		"DeleteAccessKey":         defineOp(iamService, true, decodeDeleteAccessKey, (*call).deleteAccessKey),
+		"ListSigningCertificates": defineOp(iamService, false, decodeUserOpt, (*call).listSigningCertificates),
+
+		"ListOrganizationsFeatures":                     defineOp(iamService, false, decodeNothing, (*call).listOrganizationsFeatures),
+		"EnableOrganizationsRootCredentialsManagement":  defineOp(iamService, true, decodeNothing, setFeature(FeatureRootCredentialsManagement, true)),
+		"DisableOrganizationsRootCredentialsManagement": defineOp(iamService, true, decodeNothing, setFeature(FeatureRootCredentialsManagement, false)),
+		"EnableOrganizationsRootSessions":               defineOp(iamService, true, decodeNothing, setFeature(FeatureRootSessions, true)),
+		"DisableOrganizationsRootSessions":              defineOp(iamService, true, decodeNothing, setFeature(FeatureRootSessions, false)),
+
+		"ListAccounts":         defineJSONOp(false, validateListAccounts, (*call).listAccounts),
+		"DescribeAccount":      defineJSONOp(false, validateDescribeAccount, (*call).describeAccount),
+		"DescribeOrganization": defineJSONOp(false, validateNothing, (*call).describeOrganization),
 	}
 }
 
@@ -95,7 +115,13 @@ func lookupOperation(req *request, scope service) (*operation, *apiError) {
 	if version == "" {
 		version = scope.Version
 	}
-	if op == nil || req.Version != "" && req.Version != op.svc.Version {
+	if scope.JSON {
+		if op == nil || !op.svc.JSON {
+			return nil, errorf(400, "UnknownOperationException", "The operation %s is not one of %s.", sanitize(req.Action), scope.Name)
+		}
+		return op, nil
+	}
+	if op == nil || op.svc.JSON || req.Version != "" && req.Version != op.svc.Version {
 		return nil, errorf(400, "InvalidAction", "Could not find operation %s for version %s", sanitize(req.Action), sanitize(version))
 	}
 	return op, nil
@@ -485,6 +511,9 @@ func (c *call) resyncMFADevice(in codesInput) (any, *apiError) {
 
 func (c *call) deactivateMFADevice(in deactivateInput) (any, *apiError) {
 	owner := c.callerName()
+	if in.UserName == "" && c.key.isRoleSession() {
+		return nil, errNonUserCaller
+	}
 	if in.UserName != "" {
 		u, err := c.targetUser(in.UserName)
 		if err != nil {
@@ -519,6 +548,9 @@ type listResult struct {
 
 func (c *call) listMFADevices(in listMFAInput) (any, *apiError) {
 	owner := c.callerName()
+	if in.UserName == "" && c.key.isRoleSession() {
+		return nil, errNonUserCaller
+	}
 	if in.UserName != "" {
 		u := c.st.Users[in.UserName]
 		if u == nil {
@@ -574,6 +606,9 @@ func (c *call) listVirtualMFADevices(in listVirtualInput) (any, *apiError) {
 // virtual devices and answers for those rather than refusing everything.
 func (c *call) getMFADevice(in getMFAInput) (any, *apiError) {
 	owner := c.callerName()
+	if in.UserName == "" && c.key.isRoleSession() {
+		return nil, errNonUserCaller
+	}
 	if in.UserName != "" {
 		if c.st.Users[in.UserName] == nil {
 			return nil, noSuchUser(in.UserName)
@@ -741,7 +776,7 @@ func (c *call) getAccountSummary(noInput) (any, *apiError) {
 		"Providers": 0, "GlobalEndpointTokenVersion": 1, "AssumeRolePolicySizeQuota": 2048,
 		"MFADevices": len(c.st.Devices), "MFADevicesInUse": inUse,
 		"AccountMFAEnabled": rootMFA, "AccountAccessKeysPresent": rootKeys,
-		"AccountPasswordPresent": 1, "AccountSigningCertificatesPresent": 0,
+		"AccountPasswordPresent": boolInt(c.st.loginProfileOf(rootOwner) != nil), "AccountSigningCertificatesPresent": 0,
 	}
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -757,8 +792,18 @@ func (c *call) getAccountSummary(noInput) (any, *apiError) {
 	return out, nil
 }
 
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func (c *call) getUser(in getUserInput) (any, *apiError) {
 	principal := c.callerName()
+	if in.UserName == "" && c.key.isRoleSession() {
+		return nil, errNonUserCaller
+	}
 	if in.UserName != "" {
 		if c.st.Users[in.UserName] == nil {
 			return nil, noSuchUser(in.UserName)

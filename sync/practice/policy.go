@@ -42,14 +42,36 @@ func MFAFreeActions() []string {
 }
 
 func (c *call) authorize(input any) *apiError {
-	if c.action == "GetCallerIdentity" || c.isRoot() {
+	action := c.svc.Name + ":" + c.action
+	switch {
+	case c.action == "GetCallerIdentity":
+		return nil
+	case c.key.TaskPolicy != "":
+		// An AssumeRoot session: its task policy, on its own root user.
+		if !taskAllows(c.key.TaskPolicy, action) || targetUserName(input) != "" {
+			return errorf(403, "AccessDenied", "User: %s is not authorized to perform: %s on resource: %s because no session policy allows the %s action",
+				c.st.rootArn(), action, c.resourceOf(input, nil), action)
+		}
+		return nil
+	case c.isRoot():
+		return nil
+	case c.key.isRoleSession():
+		if r := c.st.Roles[c.key.Role]; r != nil && r.allows(action) {
+			return nil
+		}
+		if c.action == "AssumeRole" {
+			return nil // assumeRole answers with the role in the message
+		}
+		return errorf(403, "AccessDenied", "User: %s is not authorized to perform: %s on resource: %s because no identity-based policy allows the %s action",
+			c.st.callerArn(c.key), action, c.resourceOf(input, nil), action)
+	case c.action == "AssumeRole":
+		// assumeRole decides: a valid code in the request counts as MFA.
 		return nil
 	}
 	u := c.st.Users[c.callerName()]
 	if u == nil || u.Admin {
 		return nil
 	}
-	action := c.svc.Name + ":" + c.action
 	self := c.st.userArn(u)
 	if target := targetUserName(input); target != "" && target != u.Name {
 		return errorf(403, "AccessDenied", "User: %s is not authorized to perform: %s on resource: %s because no identity-based policy allows the %s action",
@@ -75,6 +97,12 @@ func targetUserName(input any) string {
 		return in.UserName
 	case getMFAInput:
 		return in.UserName
+	case userOptInput:
+		return in.UserName
+	case createLoginProfileInput:
+		return in.UserName
+	case deleteAccessKeyInput:
+		return in.UserName
 	}
 	return ""
 }
@@ -92,7 +120,10 @@ func (c *call) resourceOf(input any, caller *iamUser) string {
 		return in.Serial
 	case listTagsInput:
 		return in.Serial
-	case deactivateInput, codesInput, listMFAInput, getUserInput, getMFAInput:
+	case deactivateInput, codesInput, listMFAInput, getUserInput, getMFAInput, userOptInput, createLoginProfileInput, deleteAccessKeyInput:
+		if caller == nil {
+			return c.st.callerArn(c.key)
+		}
 		return c.st.userArn(caller)
 	case listUsersInput:
 		return fmt.Sprintf("arn:aws:iam::%s:user/", c.st.AccountID)

@@ -34,6 +34,10 @@ type apiError struct {
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
 
+// validation reports a parameter error, which AWS answers only after it
+// authenticated the request.
+func (e *apiError) validation() bool { return e.Code == "ValidationError" }
+
 func errorf(status int, code, format string, args ...any) *apiError {
 	return &apiError{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
 }
@@ -55,14 +59,17 @@ var (
 
 // service is IAM or STS: the namespace and version of an operation.
 type service struct {
-	Name      string // "iam" or "sts", as in IAM action names
+	Name      string // "iam", "sts" or "organizations", as in IAM action names
 	Namespace string
 	Version   string
+	// JSON marks a service of the AWS JSON 1.1 protocol (X-Amz-Target,
+	// JSON bodies, __type errors) rather than Query/XML.
+	JSON bool
 }
 
 var (
-	iamService = service{"iam", iamNamespace, iamVersion}
-	stsService = service{"sts", stsNamespace, stsVersion}
+	iamService = service{Name: "iam", Namespace: iamNamespace, Version: iamVersion}
+	stsService = service{Name: "sts", Namespace: stsNamespace, Version: stsVersion}
 )
 
 // request is a parsed Query request before it is bound to an operation.
@@ -70,6 +77,7 @@ type request struct {
 	Action  string
 	Version string
 	Params  url.Values
+	Body    []byte // the JSON body of a JSON protocol request
 }
 
 // parseForm parses a form-encoded Query body (or query string). It is strict
@@ -382,6 +390,10 @@ func (m members[T]) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 // <ResponseMetadata>…</ResponseMetadata></OpResponse>. A nil result is an
 // operation without output: only ResponseMetadata.
 func writeResult(w http.ResponseWriter, svc service, op, requestID string, result any) {
+	if svc.JSON {
+		writeJSONResult(w, requestID, result)
+		return
+	}
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	fmt.Fprintf(&buf, "<%sResponse xmlns=\"%s\">\n", op, svc.Namespace)
@@ -421,6 +433,10 @@ type xmlErrorResponse struct {
 // writeError writes AWS's error envelope. Type is Sender for 4xx and
 // Receiver for 5xx.
 func writeError(w http.ResponseWriter, svc service, requestID string, e *apiError) {
+	if svc.JSON {
+		writeJSONError(w, requestID, e)
+		return
+	}
 	typ := "Sender"
 	if e.Status >= 500 {
 		typ = "Receiver"

@@ -25,9 +25,10 @@ type Server struct {
 	// to send its request: one that trickles it holds a connection.
 	readHeaderTimeout, readTimeout time.Duration
 
-	mu     sync.Mutex
-	st     *state
-	faults map[string]*faultPlan // by operation name or AnyOperation
+	mu      sync.Mutex
+	latency time.Duration
+	st      *state                // the practice account; with members, the management account
+	faults  map[string]*faultPlan // by operation name or AnyOperation
 
 	closeOnce sync.Once
 	done      chan struct{} // closed by Close: releases hanging FaultTimeout requests
@@ -48,6 +49,9 @@ func New(opts Options) (*Server, error) {
 	if len(opts.AccountID) != 12 || strings.Trim(opts.AccountID, "0123456789") != "" {
 		return nil, fmt.Errorf("practice: account id %q is not 12 digits", opts.AccountID)
 	}
+	if opts.MemberAccounts < 0 || opts.MemberAccounts > maxMemberAccounts {
+		return nil, fmt.Errorf("practice: %d member accounts: choose 0 to %d", opts.MemberAccounts, maxMemberAccounts)
+	}
 	if opts.TimeoutFault <= 0 {
 		opts.TimeoutFault = 30 * time.Second
 	}
@@ -55,7 +59,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: opts, now: opts.Now, wallClock: time.Now, adminToken: token,
+	s := &Server{opts: opts, now: opts.Now, latency: opts.Latency, wallClock: time.Now, adminToken: token,
 		readHeaderTimeout: 10 * time.Second, readTimeout: 30 * time.Second,
 		faults: map[string]*faultPlan{}, done: make(chan struct{})}
 	if s.now == nil {
@@ -69,12 +73,24 @@ func New(opts Options) (*Server, error) {
 		if st != nil && st.AccountID != opts.AccountID {
 			return nil, fmt.Errorf("practice: state file %s belongs to account %s, not %s", opts.StatePath, st.AccountID, opts.AccountID)
 		}
+		if st != nil && opts.MemberAccounts > 0 && (st.Org == nil || len(st.Org.Members) != opts.MemberAccounts) {
+			have := 0
+			if st.Org != nil {
+				have = len(st.Org.Members)
+			}
+			return nil, fmt.Errorf("practice: state file %s holds %d member accounts, not %d (use another --state file for another organization)", opts.StatePath, have, opts.MemberAccounts)
+		}
 		s.st = st
 	}
 	if s.st == nil {
 		st, err := newState(opts.AccountID, s.now(), PresetDefault)
 		if err != nil {
 			return nil, err
+		}
+		if opts.MemberAccounts > 0 {
+			if st.Org, err = newOrganization(st, opts.MemberAccounts, s.now(), PresetDefault); err != nil {
+				return nil, err
+			}
 		}
 		s.st = st
 		if err := s.save(); err != nil {
@@ -195,7 +211,7 @@ func (s *Server) DeviceSerial(name string) string {
 func (s *Server) Seed(serial string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := s.st.Devices[serial]
+	d := s.deviceAccountLocked(serial).Devices[serial]
 	if d == nil {
 		return "", fmt.Errorf("practice: %w: %s", ErrNoSuchDevice, serial)
 	}
@@ -223,7 +239,7 @@ func (s *Server) LoseDevice(serial string) error {
 func (s *Server) updateDevice(serial string, f func(*mfaDevice)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := s.st.Devices[serial]
+	d := s.deviceAccountLocked(serial).Devices[serial]
 	if d == nil {
 		return fmt.Errorf("practice: %w: %s", ErrNoSuchDevice, serial)
 	}
@@ -237,19 +253,23 @@ func (s *Server) updateDevice(serial string, f func(*mfaDevice)) error {
 func (s *Server) EnableRootDevice(name string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.enableRootDeviceLocked(s.st, name)
+}
+
+func (s *Server) enableRootDeviceLocked(st *state, name string) (string, error) {
 	var p params
 	p.check("virtualMFADeviceName", name, ruleDeviceName)
 	if err := p.err(); err != nil {
 		return "", fmt.Errorf("practice: %s", err.Message)
 	}
-	if d := s.st.Devices[s.st.deviceSerial(name, "/")]; d != nil {
+	if d := st.Devices[st.deviceSerial(name, "/")]; d != nil {
 		return "", fmt.Errorf("practice: a device named %q already exists", name)
 	}
-	if len(s.st.devicesOf(rootOwner)) >= maxDevicesPerUser {
+	if len(st.devicesOf(rootOwner)) >= maxDevicesPerUser {
 		return "", fmt.Errorf("practice: root already has %d MFA devices", maxDevicesPerUser)
 	}
 	now := s.now()
-	d := s.st.addDevice(name, "/", now)
+	d := st.addDevice(name, "/", now)
 	d.Owner, d.EnableDate = rootOwner, now.UTC().Truncate(time.Second)
 	return d.Serial, s.save()
 }
@@ -262,13 +282,34 @@ func (s *Server) EnableRootDevice(name string) (string, error) {
 func (s *Server) Reset(p Preset) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, err := newState(s.opts.AccountID, s.now(), p)
+	now := s.now()
+	st, err := newState(s.opts.AccountID, now, p)
 	if err != nil {
 		return fmt.Errorf("practice: %w", err)
 	}
+	keepPresetKeys(s.st, st)
+	if old := s.st.Org; old != nil {
+		if st.Org, err = newOrganization(st, len(old.Members), now, p); err != nil {
+			return fmt.Errorf("practice: %w", err)
+		}
+		st.Org.ID = old.ID
+		for id, m := range st.Org.Members {
+			if om := old.Members[id]; om != nil {
+				keepPresetKeys(om, m)
+			}
+		}
+	}
+	s.st = st
+	s.faults = map[string]*faultPlan{}
+	return s.save()
+}
+
+// keepPresetKeys carries the long-term keys (and user ids) of root and the
+// preset users from old to a fresh st.
+func keepPresetKeys(old, st *state) {
 	for _, principal := range []string{rootOwner, AdminUser, AliceUser, BobUser} {
-		old := s.st.longTermKey(principal)
-		if old == nil {
+		ok := old.longTermKey(principal)
+		if ok == nil {
 			continue
 		}
 		for id, k := range st.Keys {
@@ -276,16 +317,13 @@ func (s *Server) Reset(p Preset) error {
 				delete(st.Keys, id)
 			}
 		}
-		kept := *old
+		kept := *ok
 		kept.LastUsed = time.Time{}
 		st.Keys[kept.ID] = &kept
-		if u, ou := st.Users[principal], s.st.Users[principal]; u != nil && ou != nil {
+		if u, ou := st.Users[principal], old.Users[principal]; u != nil && ou != nil {
 			u.ID = ou.ID // keep the user id stable with the key
 		}
 	}
-	s.st = st
-	s.faults = map[string]*faultPlan{}
-	return s.save()
 }
 
 // ParseFault reads a fault name as the CLI and admin endpoint take it.
@@ -297,8 +335,10 @@ func ParseFault(name string) (Fault, error) {
 		return FaultThrottle, nil
 	case "5xx", "500", "servicefailure", "service-failure":
 		return FaultServerError, nil
+	case FaultAccessDenied, "accessdenied", "denied", "403":
+		return FaultAccessDenied, nil
 	}
-	return "", fmt.Errorf("%w %q (use %s, %s or %s)", ErrUnknownFault, name, FaultThrottle, FaultServerError, FaultTimeout)
+	return "", fmt.Errorf("%w %q (use %s, %s, %s or %s)", ErrUnknownFault, name, FaultThrottle, FaultServerError, FaultTimeout, FaultAccessDenied)
 }
 
 // InjectFault makes the next count calls of op (an action name such as
@@ -336,6 +376,8 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, svc service,
 	switch f {
 	case FaultThrottle:
 		writeError(w, svc, requestID, errThrottling)
+	case FaultAccessDenied:
+		writeError(w, svc, requestID, errorf(403, "AccessDenied", "Access denied by a practice fault (as a service control policy would)."))
 	case FaultTimeout:
 		t := time.NewTimer(s.opts.TimeoutFault)
 		defer t.Stop()
@@ -358,6 +400,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	requestID := newRequestID()
 	svc := iamService
+	target := r.Header.Get("X-Amz-Target")
+	if target != "" {
+		svc = organizationsService
+	}
 
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	var tooLarge *http.MaxBytesError
@@ -370,21 +416,30 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	auth, aerr := parseAuthHeader(r.Header.Get("Authorization"))
-	if auth != nil && auth.Service == stsService.Name {
+	if target == "" && auth != nil && auth.Service == stsService.Name {
 		svc = stsService
 	}
 	if aerr != nil {
 		writeError(w, svc, requestID, aerr)
 		return
 	}
-	form := body
-	if r.Method == http.MethodGet {
-		form = []byte(r.URL.RawQuery)
-	} else if r.Method != http.MethodPost {
-		writeError(w, svc, requestID, errorf(405, "InvalidHttpRequest", "The HTTP method %s is not supported; use POST.", sanitize(r.Method)))
-		return
+	var req *request
+	if target != "" {
+		if r.Method != http.MethodPost {
+			writeError(w, svc, requestID, errorf(405, "InvalidHttpRequest", "The HTTP method %s is not supported; use POST.", sanitize(r.Method)))
+			return
+		}
+		req, aerr = parseJSONRequest(target, body)
+	} else {
+		form := body
+		if r.Method == http.MethodGet {
+			form = []byte(r.URL.RawQuery)
+		} else if r.Method != http.MethodPost {
+			writeError(w, svc, requestID, errorf(405, "InvalidHttpRequest", "The HTTP method %s is not supported; use POST.", sanitize(r.Method)))
+			return
+		}
+		req, aerr = parseForm(form)
 	}
-	req, aerr := parseForm(form)
 	if aerr != nil {
 		writeError(w, svc, requestID, aerr)
 		return
@@ -395,12 +450,15 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	svc = op.svc
+	if !s.delay(r) {
+		return // the client gave up or the server is closing
+	}
 	if f, ok := s.takeFault(req.Action); ok {
 		s.serveFault(w, r, svc, requestID, f)
 		return
 	}
 	input, aerr := op.decode(req)
-	if aerr != nil && aerr.Code != "ValidationError" {
+	if aerr != nil && !aerr.validation() {
 		writeError(w, svc, requestID, aerr)
 		return
 	}
@@ -413,6 +471,34 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	writeResult(w, svc, req.Action, requestID, result)
 }
 
+// SetLatency changes the delay added to every AWS call.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	s.latency = d
+	s.mu.Unlock()
+}
+
+// delay waits out the injected latency, outside the lock so that calls
+// overlap as they do against AWS. It reports false when the client gave up
+// or the server closed meanwhile.
+func (s *Server) delay(r *http.Request) bool {
+	s.mu.Lock()
+	d := s.latency
+	s.mu.Unlock()
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+	case <-s.done:
+	}
+	return false
+}
+
 // execute authenticates, authorizes and runs one operation under the lock,
 // persisting what it changed. validation is the input's ValidationError, if
 // any: AWS authenticates before it validates parameters.
@@ -420,14 +506,14 @@ func (s *Server) execute(r *http.Request, body []byte, auth *authHeader, action 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	key, err := s.authenticate(r, body, auth, op, now)
+	st, key, err := s.authenticate(r, body, auth, op, now)
 	if err != nil {
 		return nil, err
 	}
 	if validation != nil {
 		return nil, validation
 	}
-	c := &call{st: s.st, now: now, key: key, action: action, svc: op.svc}
+	c := &call{st: st, now: now, key: key, action: action, svc: op.svc, srv: s}
 	if err := c.authorize(input); err != nil {
 		return nil, err
 	}
@@ -443,7 +529,7 @@ func (s *Server) execute(r *http.Request, body []byte, auth *authHeader, action 
 	return result, nil
 }
 
-// authenticate finds the access key that signed r and checks the request
+// authenticate finds the access key that signed r, and its account, and checks the request
 // time, the credential scope, the signature, the session token and its
 // expiry. The caller holds s.mu.
 //
@@ -451,37 +537,45 @@ func (s *Server) execute(r *http.Request, body []byte, auth *authHeader, action 
 // the window, as AWS does: the aws CLI signs the same command run twice in
 // one second identically, so refusing a signature seen before would refuse
 // honest repeats. The copy cannot carry another body, action or service.
-func (s *Server) authenticate(r *http.Request, body []byte, auth *authHeader, op *operation, now time.Time) (*accessKey, *apiError) {
+func (s *Server) authenticate(r *http.Request, body []byte, auth *authHeader, op *operation, now time.Time) (*state, *accessKey, *apiError) {
 	if auth == nil {
-		return nil, errMissingAuth
+		return nil, nil, errMissingAuth
 	}
 	amzDate, aerr := checkSignedRequest(r, body, auth, op.svc, s.wallClock())
 	if aerr != nil {
-		return nil, aerr
+		return nil, nil, aerr
 	}
-	k := s.st.Keys[auth.AccessKeyID]
+	st, k := s.findKey(auth.AccessKeyID)
 	if k == nil {
-		return nil, errInvalidToken
+		return nil, nil, errInvalidToken
 	}
 	if !verifySignature(r, body, amzDate, auth, k.Secret) {
-		return nil, errSignature
+		return nil, nil, errSignature
 	}
 
 	token := r.Header.Get("X-Amz-Security-Token")
 	if k.isSession() {
 		if token != k.SessionToken {
-			return nil, errInvalidToken
+			return nil, nil, errInvalidToken
 		}
 		if !now.Before(k.Expiration) {
-			return nil, errExpiredToken
+			return nil, nil, errExpiredToken
 		}
 	} else if token != "" {
-		return nil, errInvalidToken
+		return nil, nil, errInvalidToken
 	}
-	if k.Principal != rootOwner && s.st.Users[k.Principal] == nil {
-		return nil, errInvalidToken // the user was deleted by a reset
+	switch {
+	case k.isRoleSession():
+		if st.Roles[k.Role] == nil {
+			return nil, nil, errInvalidToken // the role was deleted
+		}
+	case k.Principal != rootOwner && st.Users[k.Principal] == nil:
+		return nil, nil, errInvalidToken // the user was deleted by a reset
+	}
+	if st.Membership != nil && st.Membership.Status == AccountSuspended {
+		return nil, nil, errInvalidToken // practice model: a suspended account's keys stop working
 	}
 	k.LastUsed = now.UTC().Truncate(time.Second)
 	k.LastUsedRegion, k.LastUsedService = auth.Region, auth.Service
-	return k, nil
+	return st, k, nil
 }

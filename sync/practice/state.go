@@ -29,6 +29,55 @@ type state struct {
 	Devices   map[string]*mfaDevice `json:"devices"` // by serial number
 	Keys      map[string]*accessKey `json:"keys"`    // by access key id
 	Report    *credentialReport     `json:"report,omitempty"`
+	Roles     map[string]*iamRole   `json:"roles,omitempty"` // by role name
+	// LoginProfiles are the IAM users with a console password, by name.
+	LoginProfiles map[string]*loginProfile `json:"login_profiles,omitempty"`
+	// RootWithoutPassword: the root user's password was deleted (root has
+	// one unless this says otherwise, so older state files keep theirs).
+	RootWithoutPassword bool `json:"root_without_password,omitempty"`
+	// Org is the practice Organization, on the management account only.
+	Org *orgState `json:"organization,omitempty"`
+	// Membership is set on member accounts only.
+	Membership *membership `json:"membership,omitempty"`
+}
+
+type loginProfile struct {
+	Created       time.Time `json:"created"`
+	ResetRequired bool      `json:"reset_required,omitempty"`
+}
+
+// loginProfileOf is a principal's console password, nil for none. Root's
+// creation date is the account's: AWS does not say when it was set.
+func (st *state) loginProfileOf(principal string) *loginProfile {
+	if principal == rootOwner {
+		if st.RootWithoutPassword {
+			return nil
+		}
+		if lp := st.LoginProfiles[rootOwner]; lp != nil {
+			return lp
+		}
+		return &loginProfile{Created: st.Created}
+	}
+	return st.LoginProfiles[principal]
+}
+
+// setLoginProfile gives a principal a password made at created, or takes it
+// away when created is zero.
+func (st *state) setLoginProfile(principal string, created time.Time) {
+	if created.IsZero() {
+		delete(st.LoginProfiles, principal)
+		if principal == rootOwner {
+			st.RootWithoutPassword = true
+		}
+		return
+	}
+	if st.LoginProfiles == nil {
+		st.LoginProfiles = map[string]*loginProfile{}
+	}
+	st.LoginProfiles[principal] = &loginProfile{Created: created.UTC().Truncate(time.Second)}
+	if principal == rootOwner {
+		st.RootWithoutPassword = false
+	}
 }
 
 type iamUser struct {
@@ -78,8 +127,18 @@ type accessKey struct {
 	Expiration   time.Time `json:"expiration,omitzero"`
 	// MFAPresent is aws:MultiFactorAuthPresent for requests signed with this
 	// key: true only for sessions obtained with a valid MFA code.
-	MFAPresent bool      `json:"mfa_present,omitempty"`
-	MFASerial  string    `json:"mfa_serial,omitempty"`
+	MFAPresent bool   `json:"mfa_present,omitempty"`
+	MFASerial  string `json:"mfa_serial,omitempty"`
+	// Role sessions (AssumeRole) name their role and session; Principal
+	// is then rolePrincipal(Role).
+	Role        string `json:"role,omitempty"`
+	RoleSession string `json:"role_session,omitempty"`
+	// Chained marks a role session made by another role session: AWS
+	// caps those at an hour.
+	Chained bool `json:"chained,omitempty"`
+	// TaskPolicy is the root-task policy of an AssumeRoot session (its
+	// Principal is rootOwner); the session may do only what it allows.
+	TaskPolicy string    `json:"task_policy,omitempty"`
 	LastUsed   time.Time `json:"last_used,omitzero"`
 	// Where the key was last used, for the credential report.
 	LastUsedRegion  string `json:"last_used_region,omitempty"`
@@ -87,6 +146,13 @@ type accessKey struct {
 }
 
 func (k *accessKey) isSession() bool { return k.SessionToken != "" }
+
+// rolePrefix marks role principals; '<' cannot appear in a user name.
+const rolePrefix = "<role>"
+
+func rolePrincipal(role string) string { return rolePrefix + role }
+
+func (k *accessKey) isRoleSession() bool { return k.Role != "" }
 
 type credentialReport struct {
 	Started  time.Time `json:"started"`
@@ -174,6 +240,15 @@ func (st *state) principalArn(principal string) string {
 	return "arn:aws:iam::" + st.AccountID + ":user/" + principal
 }
 
+// callerArn is the ARN a key's requests act as: a user, root, or for role
+// sessions the assumed-role ARN.
+func (st *state) callerArn(k *accessKey) string {
+	if k.isRoleSession() {
+		return "arn:aws:sts::" + st.AccountID + ":assumed-role/" + k.Role + "/" + k.RoleSession
+	}
+	return st.principalArn(k.Principal)
+}
+
 // devicesOf lists a principal's assigned devices by enable date, then serial.
 func (st *state) devicesOf(principal string) []*mfaDevice {
 	var out []*mfaDevice
@@ -259,6 +334,24 @@ func (st *state) check() error {
 	for name, u := range st.Users {
 		if u == nil || u.Name != name {
 			return fmt.Errorf("user entry %q is inconsistent", name)
+		}
+	}
+	for name, r := range st.Roles {
+		if r == nil || r.Name != name {
+			return fmt.Errorf("role entry %q is inconsistent", name)
+		}
+	}
+	if st.Org != nil {
+		if st.Membership != nil {
+			return fmt.Errorf("account %s is both a member and the management account", st.AccountID)
+		}
+		for id, m := range st.Org.Members {
+			if m == nil || m.AccountID != id || m.Membership == nil || m.Org != nil || id == st.AccountID {
+				return fmt.Errorf("member account entry %q is inconsistent", id)
+			}
+			if err := m.check(); err != nil {
+				return fmt.Errorf("member account %s: %w", id, err)
+			}
 		}
 	}
 	return nil

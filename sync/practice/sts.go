@@ -72,12 +72,15 @@ func (c *call) getSessionToken(in sessionInput) (any, *apiError) {
 
 func (c *call) getCallerIdentity(noInput) (any, *apiError) {
 	userID := c.st.AccountID
-	if !c.isRoot() {
+	switch {
+	case c.key.isRoleSession():
+		userID = c.st.Roles[c.key.Role].ID + ":" + c.key.RoleSession
+	case !c.isRoot():
 		userID = c.st.Users[c.callerName()].ID
 	}
 	return struct {
 		UserID  string `xml:"UserId"`
 		Account string
 		Arn     string
-	}{userID, c.st.AccountID, c.st.principalArn(c.callerName())}, nil
+	}{userID, c.st.AccountID, c.st.callerArn(c.key)}, nil
 }
