@@ -145,6 +145,7 @@ func newAWSWindow(u *UI) *awsWindow {
 		container.NewTabItemWithIcon("Orphans", theme.DeleteIcon(), w.orphansTab()),
 		container.NewTabItemWithIcon("Enroll & resync", theme.ContentAddIcon(), w.enrollTab()),
 		container.NewTabItemWithIcon("Audit", theme.InfoIcon(), w.auditTab()),
+		container.NewTabItemWithIcon("Organization", theme.StorageIcon(), w.organizationTab()),
 	)
 	w.tabs.OnSelected = func(t *container.TabItem) {
 		if t.Text == "Enroll & resync" {
