@@ -60,6 +60,18 @@ type Info struct {
 	Users     map[string]Credentials `json:"users"`
 	// AliceDevice is the serial number of alice's preset device.
 	AliceDevice string `json:"alice_device"`
+	// Organization is set when the account is the management account of
+	// a practice Organization.
+	Organization *OrganizationInfo `json:"organization,omitempty"`
+}
+
+// OrganizationInfo describes the practice Organization. Member accounts
+// have the same preset users as the management account; their keys come
+// from Server.AccountCredentials (or a role session).
+type OrganizationInfo struct {
+	ID       string    `json:"id"`
+	Features []string  `json:"features"`
+	Members  []Account `json:"members"`
 }
 
 // Info returns the account id and the credentials of root and the preset
@@ -70,6 +82,15 @@ func (s *Server) Info() Info {
 		if c, err := s.UserCredentials(name); err == nil {
 			info.Users[name] = c
 		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if o := s.st.Org; o != nil {
+		oi := &OrganizationInfo{ID: o.ID, Features: append([]string{}, o.Features...), Members: []Account{}}
+		for _, st := range s.accountsLocked()[1:] {
+			oi.Members = append(oi.Members, s.describeAccountLocked(st))
+		}
+		info.Organization = oi
 	}
 	return info
 }
