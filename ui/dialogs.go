@@ -2,9 +2,12 @@ package ui
 
 import (
 	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -76,4 +79,31 @@ func (b *escButton) TypedKey(k *fyne.KeyEvent) {
 		return
 	}
 	b.Button.TypedKey(k)
+}
+
+// pathBreak is a hair space: Fyne wraps text only at spaces, so a long path
+// wrapped in the middle of a folder's name. Put after each separator, it
+// lets a path wrap where a person would cut it, and is all but invisible.
+const pathBreak = "\u200a"
+
+// pathsPara is a paragraph for a dialog that names files: its paths wrap
+// after a separator, and it is as wide as a dialog on this window can be
+// (up to a comfortable line), since a dialog shrinks wrapped text to a
+// narrow column that cuts even short folder names.
+func (u *UI) pathsPara(text string) fyne.CanvasObject {
+	width := fyne.Min(420, u.win.Canvas().Size().Width-4*theme.Padding()-2*theme.InnerPadding())
+	return container.New(&maxWidth{width: width}, para(breakablePaths(text)))
+}
+
+// breakablePaths lets every path in text wrap after its separators. Only
+// for text to read: a path to copy must come from the original string.
+func breakablePaths(text string) string {
+	words := strings.Split(text, " ")
+	for i, w := range words {
+		if strings.Count(w, "/")+strings.Count(w, `\`) > 1 {
+			w = strings.ReplaceAll(w, "/", "/"+pathBreak)
+			words[i] = strings.ReplaceAll(w, `\`, `\`+pathBreak)
+		}
+	}
+	return strings.Join(words, " ")
 }

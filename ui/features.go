@@ -80,7 +80,7 @@ func (u *UI) previewImport(path string) {
 		fyne.Do(func() {
 			u.status.clear()
 			if err != nil {
-				u.openDialog(dialog.NewCustom("Nothing was imported", "Close", para(app.ExplainImport(err)), u.win), nil)
+				u.openDialog(dialog.NewCustom("Nothing was imported", "Close", u.pathsPara(app.ExplainImport(err)), u.win), nil)
 				return
 			}
 			u.showImportPreview(p)

@@ -2,10 +2,13 @@ package ui
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -137,6 +140,57 @@ func TestStatusBarLeavesTheLastRowInView(t *testing.T) {
 		settle(h.u.Window())
 		if got := m.listW.GetScrollOffset(); got != 100 {
 			t.Errorf("%v: the status bar moved the list from offset 100 to %.1f", size, got)
+		}
+	}
+}
+
+// TestPathsWrapAtSeparators is issue #13 item 11: a long path in About and
+// in the import error wrapped in the middle of a folder's name. Every line
+// a path is cut into must end at a separator.
+func TestPathsWrapAtSeparators(t *testing.T) {
+	h := newHarness(t, "keyring", nil, uriGitHub)
+	h.u.Window().Resize(fyne.NewSize(400, 600))
+	vaultPath := h.core.Paths().Vault
+	h.u.showAbout()
+	settle(h.u.Window())
+	checkPathLines(t, "About", h.u.Window().Canvas().Overlays().Top(), vaultPath)
+	saveScreenshot(t, h.u.Window(), "about-400x600.png")
+	h.u.closeAll()
+
+	bad := filepath.Join(t.TempDir(), "a-folder-with-a-rather-long-name", "another-long-folder-name", "export-from-another-app.txt")
+	if err := os.MkdirAll(filepath.Dir(bad), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte("this is no export\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.u.previewImport(bad)
+	settle(h.u.Window())
+	checkPathLines(t, "the import error", h.u.Window().Canvas().Overlays().Top(), bad)
+	saveScreenshot(t, h.u.Window(), "import-error-400x600.png")
+}
+
+// checkPathLines finds the lines drawn under root and fails if path is
+// not among them or a line ends inside one of its names.
+func checkPathLines(t *testing.T, where string, root fyne.CanvasObject, path string) {
+	t.Helper()
+	var lines []string
+	walk(root, func(o fyne.CanvasObject) {
+		if txt, ok := o.(*canvas.Text); ok {
+			lines = append(lines, strings.ReplaceAll(txt.Text, pathBreak, ""))
+		}
+	})
+	shown := strings.Join(lines, "\n")
+	if !strings.Contains(strings.Join(lines, ""), path) {
+		t.Fatalf("%s: the path %s is not drawn; lines:\n%s", where, path, shown)
+	}
+	sep := string(filepath.Separator)
+	for i := 0; i+1 < len(lines); i++ {
+		a, b := lines[i], lines[i+1]
+		tail := a[strings.LastIndex(a, " ")+1:]
+		head, _, _ := strings.Cut(b, " ")
+		if tail != "" && head != "" && !strings.HasSuffix(tail, sep) && strings.Contains(path, tail+head) {
+			t.Errorf("%s: a line ends inside a name (%q | %q); lines:\n%s", where, tail, head, shown)
 		}
 	}
 }

@@ -187,7 +187,7 @@ func (u *UI) showKeys() {
 }
 
 func (u *UI) showAbout() {
-	text := para("Sparekey " + app.Version + "\nA spare key for your two-factor accounts: codes, an encrypted vault, backups and imports.\n\nVault: " + u.core.Paths().Vault)
+	text := u.pathsPara("Sparekey " + app.Version + "\nA spare key for your two-factor accounts: codes, an encrypted vault, backups and imports.\n\nVault: " + u.core.Paths().Vault)
 	u.openDialog(dialog.NewCustom("About Sparekey", "Close", text, u.win), nil)
 }
 
