@@ -3,6 +3,7 @@ package ui
 import (
 	"image"
 	"image/color"
+	"image/draw"
 	"math"
 	"strconv"
 	"time"
@@ -21,20 +22,21 @@ import (
 // The ring is a small picture, not a canvas.Arc. Under software OpenGL every
 // kind of shape has its shader compiled when it is first drawn; the arc's
 // cost about 40 ms of the first frame, and pictures share the shader the
-// text already uses.
+// text already uses. The pictures come from a ringImages shared by every
+// row, so a tick draws no new ring: a 30-second period needs 31 of them.
 type countdown struct {
 	widget.BaseWidget
-	remaining time.Duration
-	period    int
-	left      float64 // share of the ring still filled, 0 to 1
-	urgent    bool    // the last seconds: drawn in the error colour
+	images   *ringImages
+	secsLeft int  // the number shown; -1 before the first set
+	step     int  // the ring's filled share in ringSteps; -1 for a counter
+	urgent   bool // the last seconds: drawn in the error colour
 
 	ring *canvas.Raster
 	secs *canvas.Text
 }
 
-func newCountdown() *countdown {
-	c := &countdown{}
+func newCountdown(images *ringImages) *countdown {
+	c := &countdown{images: images, secsLeft: -1, step: -1}
 	c.ring = canvas.NewRaster(c.draw)
 	c.secs = canvas.NewText("", theme.Color(theme.ColorNameForeground))
 	c.secs.TextSize = theme.CaptionTextSize()
@@ -48,6 +50,11 @@ const ringSize = 34
 // ringCutout is the inner radius as a share of the outer one.
 const ringCutout = 0.78
 
+// ringSteps is how finely the ring's filled share is drawn: 3° a step,
+// about a pixel at the ring's rim; every whole second of a 30 or 60 second
+// period falls on a step.
+const ringSteps = 120
+
 func (c *countdown) MinSize() fyne.Size { return fyne.NewSize(ringSize, ringSize) }
 
 func (c *countdown) CreateRenderer() fyne.WidgetRenderer {
@@ -56,38 +63,78 @@ func (c *countdown) CreateRenderer() fyne.WidgetRenderer {
 
 // counter shows the ring of a counter-based account: no time runs out.
 func (c *countdown) counter() {
-	c.remaining, c.period = 0, -1
-	c.left, c.urgent = 0, false
-	c.ring.Refresh()
-	c.secs.Text = "#"
-	c.secs.Refresh()
+	c.show(-1, 0, false, "#")
 }
 
-// set shows the time left; it repaints only when the second shown changes.
+// set shows the time left. It repaints only what changed: the number once
+// a second, the ring when its step or colour changes.
 func (c *countdown) set(remaining time.Duration, period int) {
 	if period <= 0 {
 		period = vault.DefaultPeriod
 	}
 	secs := int((remaining + time.Second - 1) / time.Second)
-	if secs == int((c.remaining+time.Second-1)/time.Second) && period == c.period && c.secs.Text != "" {
-		return
-	}
-	c.remaining, c.period = remaining, period
-	c.secs.Text = strconv.Itoa(secs)
-	c.left = min(max(float64(remaining)/float64(time.Duration(period)*time.Second), 0), 1)
-	c.urgent = secs <= 5
-	c.ring.Refresh()
-	c.secs.Refresh()
+	// The ring follows the number shown, so both move once a second.
+	left := min(max(float64(secs)/float64(period), 0), 1)
+	c.show(secs, int(math.Round(left*ringSteps)), secs <= 5, strconv.Itoa(secs))
 }
 
-// draw paints the ring at the pixel size the canvas asks for.
-func (c *countdown) draw(w, h int) image.Image {
-	fill := theme.Color(theme.ColorNamePrimary)
-	if c.urgent {
-		fill = theme.Color(theme.ColorNameError)
+func (c *countdown) show(secs, step int, urgent bool, text string) {
+	if step != c.step || urgent != c.urgent {
+		c.step, c.urgent = step, urgent
+		c.ring.Refresh()
 	}
-	img := image.NewNRGBA(image.Rect(0, 0, w, h))
-	drawRing(img, c.left, theme.Color(theme.ColorNameSeparator), fill)
+	if secs != c.secsLeft || c.secs.Text != text {
+		c.secsLeft = secs
+		c.secs.Text = text
+		c.secs.Refresh()
+	}
+}
+
+// draw hands the painter the ring at the pixel size it asks for.
+func (c *countdown) draw(w, h int) image.Image {
+	fill := theme.ColorNamePrimary
+	if c.urgent {
+		fill = theme.ColorNameError
+	}
+	return c.images.get(ringKey{
+		w: w, h: h, step: max(c.step, 0),
+		track: theme.Color(theme.ColorNameSeparator), fill: theme.Color(fill),
+	})
+}
+
+// ringKey is one drawn ring: its size, filled share and colours.
+type ringKey struct {
+	w, h        int
+	step        int
+	track, fill color.Color
+}
+
+// ringImages keeps the ring pictures already drawn. Premultiplied RGBA is
+// what the painter uploads as is (an NRGBA picture is converted first).
+type ringImages struct {
+	images map[ringKey]*image.RGBA
+	drawn  int // pictures drawn, for tests: a tick after a full period draws none
+}
+
+// maxRingImages bounds the cache: a theme or scale change leaves the old
+// pictures behind, and many periods in one list need more.
+const maxRingImages = 512
+
+func newRingImages() *ringImages { return &ringImages{images: map[ringKey]*image.RGBA{}} }
+
+func (ri *ringImages) get(k ringKey) *image.RGBA {
+	if img, ok := ri.images[k]; ok {
+		return img
+	}
+	if len(ri.images) >= maxRingImages {
+		clear(ri.images)
+	}
+	n := image.NewNRGBA(image.Rect(0, 0, k.w, k.h))
+	drawRing(n, float64(k.step)/ringSteps, k.track, k.fill)
+	img := image.NewRGBA(n.Rect)
+	draw.Draw(img, img.Rect, n, image.Point{}, draw.Src)
+	ri.images[k] = img
+	ri.drawn++
 	return img
 }
 

@@ -4,6 +4,9 @@ import (
 	"image"
 	"image/color"
 	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
 )
 
 func TestDrawRing(t *testing.T) {
@@ -65,5 +68,62 @@ func TestSweepCoverIsSmoothAtTheEnds(t *testing.T) {
 		if got := sweepCover(tc.theta, end, r); got < tc.want-1e-9 || got > tc.want+1e-9 {
 			t.Errorf("sweepCover(%.4f) = %.4f, want %.4f", tc.theta, got, tc.want)
 		}
+	}
+}
+
+// TestRingImagesAreReused: a countdown running through whole periods asks
+// for one picture per second of the first period and none after, and a
+// second with the same ring gets the very picture (so nothing is drawn,
+// converted or allocated for it again).
+func TestRingImagesAreReused(t *testing.T) {
+	test.NewTempApp(t)
+	for _, period := range []int{30, 60} {
+		images := newRingImages()
+		c := newCountdown(images)
+		seen := map[int]*image.RGBA{}
+		for lap := 0; lap < 3; lap++ {
+			if lap == 1 {
+				if images.drawn > period+1 {
+					t.Errorf("period %d: %d pictures drawn in the first period, want at most %d", period, images.drawn, period+1)
+				}
+			}
+			before := images.drawn
+			for s := period; s >= 1; s-- {
+				// Ticks land just after the second boundary.
+				c.set(time.Duration(s)*time.Second-3*time.Millisecond, period)
+				img := c.draw(68, 68).(*image.RGBA)
+				if lap > 0 && seen[s] != img {
+					t.Fatalf("period %d, %d s left: a new picture in lap %d", period, s, lap)
+				}
+				seen[s] = img
+			}
+			if lap > 0 && images.drawn != before {
+				t.Errorf("period %d: lap %d drew %d pictures, want none", period, lap, images.drawn-before)
+			}
+		}
+	}
+}
+
+// TestCountdownRepaintsOnlyWhatChanged: within one second nothing is
+// refreshed; the ring's step decides when the ring is.
+func TestCountdownRepaintsOnlyWhatChanged(t *testing.T) {
+	test.NewTempApp(t)
+	c := newCountdown(newRingImages())
+	c.set(20*time.Second, 30)
+	step, text := c.step, c.secs.Text
+	c.set(20*time.Second-400*time.Millisecond, 30)
+	if c.step != step || c.secs.Text != text {
+		t.Fatalf("within a second: step %d→%d, text %q→%q", step, c.step, text, c.secs.Text)
+	}
+	c.set(19*time.Second, 30)
+	if c.step == step || c.secs.Text != "19" {
+		t.Fatalf("a second later: step %d (was %d), text %q", c.step, step, c.secs.Text)
+	}
+	if c.urgent {
+		t.Fatal("urgent with 19 s left")
+	}
+	c.set(5*time.Second, 30)
+	if !c.urgent {
+		t.Fatal("not urgent with 5 s left")
 	}
 }

@@ -51,7 +51,7 @@ func newAccountRow(m *mainScreen) *accountRow {
 	r := &accountRow{m: m, id: -1}
 	r.bg = canvas.NewRectangle(color.Transparent)
 	r.bg.CornerRadius = theme.InputRadiusSize()
-	r.ring = newCountdown()
+	r.ring = newCountdown(m.u.rings)
 	r.issuer = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	r.issuer.Truncation = fyne.TextTruncateEllipsis
 	r.name = widget.NewLabel("")

@@ -114,6 +114,8 @@ type UI struct {
 	// trayShown caches the answer of opts.TrayHost (asked once: the
 	// question costs a D-Bus round trip).
 	trayShown *bool
+	// rings are the countdown pictures every row shares.
+	rings *ringImages
 }
 
 // trayHost reports whether a tray icon would be seen on this desktop.
@@ -131,7 +133,7 @@ func (u *UI) trayHost() bool {
 
 // New builds the window for core; Show or Run displays it.
 func New(fa fyne.App, core *app.App, opts Options) *UI {
-	u := &UI{fa: fa, core: core, opts: opts, started: time.Now(), state: -1}
+	u := &UI{fa: fa, core: core, opts: opts, started: time.Now(), state: -1, rings: newRingImages()}
 	u.trace("new")
 	if u.opts.AfterFunc == nil {
 		u.opts.AfterFunc = func(d time.Duration, f func()) func() bool {
