@@ -24,18 +24,19 @@ func main() {
 	n := flag.Int("n", 1000, "number of accounts")
 	passFile := flag.String("passphrase-file", "", "file holding the passphrase")
 	workFactor := flag.Int("work-factor", 10, "scrypt work factor of the passphrase")
+	plain := flag.Bool("plain-issuers", false, "issuers no brand icon matches (to measure the icons' cost)")
 	flag.Parse()
 	if *home == "" || *passFile == "" {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(*home, *n, *passFile, *workFactor); err != nil {
+	if err := run(*home, *n, *passFile, *workFactor, *plain); err != nil {
 		fmt.Fprintln(os.Stderr, "benchvault:", err)
 		os.Exit(1)
 	}
 }
 
-func run(home string, n int, passFile string, workFactor int) error {
+func run(home string, n int, passFile string, workFactor int, plain bool) error {
 	os.Setenv("SPAREKEY_HOME", home)
 	os.Unsetenv("SPAREKEY_VAULT")
 	paths, err := app.DefaultPaths()
@@ -55,6 +56,9 @@ func run(home string, n int, passFile string, workFactor int) error {
 		return err
 	}
 	issuers := []string{"GitHub", "Google", "AWS", "GitLab", "Dropbox", "Microsoft", "Slack", "Okta", "Atlassian", "Cloudflare"}
+	if plain {
+		issuers = []string{"Issuer"}
+	}
 	accts := make([]*vault.Account, 0, n)
 	for i := 0; i < n; i++ {
 		a, err := vault.NewAccount(vault.Account{
