@@ -2,10 +2,13 @@ package practice
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -73,4 +76,95 @@ func BenchmarkListMFADevices(b *testing.B) {
 		})
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
 	})
+}
+
+// BenchmarkOrganizationFanOut is the practice side of an organization
+// audit: ListAccounts through every page of a 200-member Organization, then
+// one AssumeRole into each member's OrganizationAccountAccessRole, over
+// loopback HTTP with SigV4 on every request, with 8 callers at a time.
+// One iteration is the whole fan-out (10 + 200 requests).
+func BenchmarkOrganizationFanOut(b *testing.B) {
+	srv, err := New(Options{MemberAccounts: 200})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	endpoint, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	admin := srv.AdminCredentials()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+	send := func(body []byte, header map[string]string, service string) []byte {
+		req, _ := http.NewRequest(http.MethodPost, endpoint+"/", bytes.NewReader(body))
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		signForTest(b, req, body, admin, service)
+		resp, err := client.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		out, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("HTTP %d: %s", resp.StatusCode, out)
+		}
+		return out
+	}
+	const callers = 8
+	requests := 0
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var ids []string
+		token := ""
+		for {
+			in := map[string]any{"MaxResults": 20}
+			if token != "" {
+				in["NextToken"] = token
+			}
+			body, _ := json.Marshal(in)
+			var page struct {
+				Accounts  []struct{ Id string }
+				NextToken string
+			}
+			json.Unmarshal(send(body, map[string]string{"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": organizationsTargetPrefix + "ListAccounts"}, "organizations"), &page)
+			requests++
+			for _, a := range page.Accounts {
+				if a.Id != DefaultAccountID {
+					ids = append(ids, a.Id)
+				}
+			}
+			if token = page.NextToken; token == "" {
+				break
+			}
+		}
+		if len(ids) != 200 {
+			b.Fatalf("listed %d members", len(ids))
+		}
+		work := make(chan string)
+		var wg sync.WaitGroup
+		for w := 0; w < callers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for id := range work {
+					body := []byte("Action=AssumeRole&Version=2011-06-15&RoleSessionName=audit&RoleArn=" +
+						url.QueryEscape("arn:aws:iam::"+id+":role/"+OrganizationAccountAccessRole))
+					out := send(body, map[string]string{"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}, "sts")
+					if !bytes.Contains(out, []byte("<AssumedRoleUser>")) {
+						b.Errorf("AssumeRole: %s", out)
+					}
+				}
+			}()
+		}
+		for _, id := range ids {
+			work <- id
+		}
+		close(work)
+		wg.Wait()
+		requests += len(ids)
+	}
+	b.ReportMetric(float64(requests)/b.Elapsed().Seconds(), "req/s")
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/fan-out")
 }

@@ -1,6 +1,7 @@
 package practice
 
 import (
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"net/http/httptest"
@@ -26,6 +27,10 @@ func FuzzDecodeRequest(f *testing.F) {
 		"Action=ListUsers&Version=2010-05-08&PathPrefix=%2F&MaxItems=1000",
 		"Action=DeactivateMFADevice&SerialNumber=GAHT12345678",
 		"Action=GetCallerIdentity&Version=2011-06-15",
+		"Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A200000000001%3Arole%2FOrganizationAccountAccessRole&RoleSessionName=audit&SerialNumber=arn%3Aaws%3Aiam%3A%3A1%3Amfa%2Fa&TokenCode=000000&DurationSeconds=3600&ExternalId=x-1",
+		"Action=AssumeRoot&Version=2011-06-15&TargetPrincipal=200000000001&TaskPolicyArn.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2Froot-task%2FIAMAuditRootUserCredentials&DurationSeconds=900",
+		"Action=DeleteAccessKey&AccessKeyId=AKIA0000000000000000",
+		"Action=CreateLoginProfile&PasswordResetRequired=maybe",
 		"Action=Nope&Version=1",
 		"Action=EnableMFADevice&AuthenticationCode1=%FF%FE&AuthenticationCode2=%00",
 		"a=%zz",
@@ -81,6 +86,14 @@ func FuzzDecodeRequest(f *testing.F) {
 		case untagInput:
 			if len(in.Keys) > maxTags {
 				t.Fatalf("accepted %d keys", len(in.Keys))
+			}
+		case assumeRoleInput:
+			if in.RoleArn == "" || len(in.SessionName) < 2 || in.Duration != 0 && (in.Duration < 900 || in.Duration > 43200) {
+				t.Fatalf("accepted %+v", in)
+			}
+		case assumeRootInput:
+			if len(in.Target) < 12 || in.TaskPolicyArn == "" || in.Duration < 0 || in.Duration > rootTaskSeconds {
+				t.Fatalf("accepted %+v", in)
 			}
 		}
 	})
@@ -185,6 +198,65 @@ func FuzzParseAdminAccess(f *testing.F) {
 		}
 		if back, err := ReadAdminAccess(path); err != nil || back != a {
 			t.Fatalf("read back %+v, %v; wrote %+v", back, err, a)
+		}
+	})
+}
+
+// FuzzDecodeJSONRequest feeds arbitrary X-Amz-Target headers and bodies to
+// the Organizations JSON parser and input decoders: they must never panic,
+// must accept only operations of the JSON service with inputs inside their
+// constraints, and must answer everything else with a 4xx error whose
+// envelope is JSON with the code in __type.
+func FuzzDecodeJSONRequest(f *testing.F) {
+	for _, seed := range []struct{ target, body string }{
+		{"AWSOrganizationsV20161128.ListAccounts", `{"MaxResults":20,"NextToken":"MjAwMDAwMDAwMDIx"}`},
+		{"AWSOrganizationsV20161128.ListAccounts", `{"MaxResults":0}`},
+		{"AWSOrganizationsV20161128.DescribeAccount", `{"AccountId":"200000000001"}`},
+		{"AWSOrganizationsV20161128.DescribeAccount", `{"AccountId":12}`},
+		{"AWSOrganizationsV20161128.DescribeOrganization", ``},
+		{"AWSOrganizationsV20161128.GetSessionToken", `{}`},
+		{"AWSOrganizationsV20161128.", `[]`},
+		{"DynamoDB_20120810.ListTables", `{"a":`},
+	} {
+		f.Add(seed.target, []byte(seed.body))
+	}
+	f.Fuzz(func(t *testing.T, target string, body []byte) {
+		req, err := parseJSONRequest(target, body)
+		var in any
+		if err == nil {
+			var op *operation
+			if op, err = lookupOperation(req, organizationsService); err == nil {
+				in, err = op.decode(req)
+			}
+		}
+		if err != nil {
+			if err.Status < 400 || err.Status >= 500 {
+				t.Fatalf("decode error with status %d: %v", err.Status, err)
+			}
+			checkPrintable(t, err)
+			rec := httptest.NewRecorder()
+			writeError(rec, organizationsService, "req", err)
+			var e struct {
+				Type    string `json:"__type"`
+				Message string
+			}
+			if jerr := json.Unmarshal(rec.Body.Bytes(), &e); jerr != nil || e.Type == "" {
+				t.Fatalf("error envelope is not JSON with __type: %v\n%s", jerr, rec.Body)
+			}
+			return
+		}
+		if op := operations[req.Action]; op == nil || !op.svc.JSON {
+			t.Fatalf("accepted %q, not an Organizations operation", req.Action)
+		}
+		switch in := in.(type) {
+		case listAccountsInput:
+			if in.MaxResults != nil && (*in.MaxResults < 1 || *in.MaxResults > 20) {
+				t.Fatalf("accepted MaxResults %d", *in.MaxResults)
+			}
+		case describeAccountInput:
+			if in.AccountId == nil || len(*in.AccountId) != 12 || strings.Trim(*in.AccountId, "0123456789") != "" {
+				t.Fatalf("accepted account id %v", in.AccountId)
+			}
 		}
 	})
 }
