@@ -19,7 +19,64 @@
 // DeleteVirtualMFADevice, ListMFADevices, ListVirtualMFADevices,
 // GetMFADevice, TagMFADevice, UntagMFADevice, ListMFADeviceTags,
 // GetAccountSummary, GenerateCredentialReport, GetCredentialReport, GetUser,
-// ListUsers, CreateUser; STS GetSessionToken and GetCallerIdentity.
+// ListUsers, CreateUser, GetLoginProfile, CreateLoginProfile,
+// DeleteLoginProfile, ListAccessKeys, DeleteAccessKey,
+// ListSigningCertificates, ListOrganizationsFeatures and the Enable/Disable
+// OrganizationsRootCredentialsManagement/RootSessions calls; STS
+// GetSessionToken, GetCallerIdentity, AssumeRole and AssumeRoot.
+//
+// Organizations speaks AWS JSON 1.1 on the same endpoint (X-Amz-Target:
+// AWSOrganizationsV20161128.ListAccounts, credential scope
+// "organizations"): ListAccounts (NextToken, MaxResults ≤ 20),
+// DescribeAccount, DescribeOrganization; errors are {"__type", "Message"}
+// with the JSON names of the shared errors (UnrecognizedClientException,
+// InvalidSignatureException, TooManyRequestsException, ServiceException,
+// AccessDeniedException, InvalidInputException).
+//
+// # Organization
+//
+// With Options.MemberAccounts (`practice serve --accounts N`) the practice
+// account is the management account of an Organization of N members
+// (ids 200000000001…), each a full practice account from the same preset
+// with its own users, devices, keys and root, and an
+// OrganizationAccountAccessRole trusting the management account. A request
+// acts in the account of the key that signed it. Followed from AWS's API
+// reference:
+//
+//   - ListAccounts and DescribeAccount answer the management account only
+//     (members: AccessDeniedException); DescribeOrganization answers every
+//     member; outside an organization, AWSOrganizationsNotInUseException.
+//   - AssumeRole: the root user may not assume roles; the refusal of a
+//     role's trust says only "not authorized to perform: sts:AssumeRole on
+//     resource", so a missing role and a refusing one look alike; a
+//     SerialNumber + TokenCode is checked and spent like GetSessionToken's
+//     (same drift and replay rules); DurationSeconds defaults to an hour,
+//     capped by the role's MaxSessionDuration and, for role chaining, by an
+//     hour; a chained session carries no MFA.
+//   - AssumeRoot: only the management account's IAM users and roles, never
+//     a root user, only with centralized root access on
+//     (RootCredentialsManagement for the IAM tasks, RootSessions for S3 and
+//     SQS), only into a member; DurationSeconds ≤ 900 (the default). The
+//     session acts as the member's root under the task policy: audit (Get/
+//     List of login profile, access keys, MFA devices, signing
+//     certificates, GetUser, GetAccountSummary), delete (those plus
+//     DeactivateMFADevice, DeleteLoginProfile, DeleteAccessKey,
+//     DeleteSigningCertificate) or create password (CreateLoginProfile);
+//     naming an IAM user is refused. Lists after AWS's managed root-task
+//     policies (TaskPolicyActions).
+//   - ListOrganizationsFeatures from a member is
+//     AccountNotManagementOrDelegatedAdministratorException, enable/disable
+//     CallerIsNotManagementAccountException; no organization is
+//     OrganizationNotFoundException.
+//
+// Practice model: a role's trust is a list of trusted accounts plus the
+// aws:MultiFactorAuthPresent and sts:ExternalId conditions, its
+// permissions all actions or a list (RoleSpec); there is no delegated
+// administrator; the refusals of AssumeRoot are AccessDenied in our own
+// words; a suspended member's keys are InvalidClientTokenId and its roles
+// cannot be assumed; a user under the self-manage-MFA policy may call
+// AssumeRole when the request carries a valid code; Options.Latency
+// delays every call outside the lock, so calls overlap as against AWS.
 //
 // # Presets
 //
@@ -70,8 +127,13 @@
 // # Scenario controls
 //
 // Clock drift (SetDrift), a lost phone (LoseDevice), injected faults
-// (InjectFault: Throttling 400, ServiceFailure 500, or a hang until the
-// client gives up), presets (Reset) are Go methods on *Server and an admin
+// (InjectFault: Throttling 400, ServiceFailure 500, AccessDenied 403, or a
+// hang until the client gives up; in Organizations TooManyRequestsException,
+// ServiceException, AccessDeniedException), latency (SetLatency), presets
+// (Reset), and for an Organization SuspendAccount, PutRole, DeleteRole (a
+// member invited without OrganizationAccountAccessRole),
+// EnableRootDeviceIn, SetRootAccessFeatures and RemoveRootCredentials are
+// Go methods on *Server and an admin
 // endpoint under /_practice/, a path AWS never uses. The endpoint hands out
 // every practice key and seed, so it wants the token made at start
 // (Server.AdminToken, sent as Authorization: Bearer), answers only loopback
