@@ -97,7 +97,8 @@ AWS configuration exists.`,
 		newAWSReplace(e, resolve),
 		newAWSRemove(e, resolve),
 		newAWSOrphans(e, resolve),
-		newAWSAudit(e, resolve),
+		withOrganizationAudit(e, resolve, newAWSAudit(e, resolve)),
+		newAWSRootMFA(e, resolve),
 		newAWSCredentials(e, &conn),
 		newAWSSetupProfile(e, resolve),
 		newAWSSession(e, resolve),
@@ -563,7 +564,8 @@ device (at most 5) and 10 × the share of held seeds in no backup.`,
 				return err
 			}
 			last := ""
-			rep, err := a.AWSAudit(e.Context(), resolve(cmd), func(stage string, done, total int) {
+			conn := resolve(cmd)
+			rep, err := a.AWSAudit(e.Context(), conn, func(stage string, done, total int) {
 				if stage == "devices" && total >= 50 && (done == total || done%50 == 0) {
 					line := fmt.Sprintf("\rChecking users' devices: %d/%d", done, total)
 					if line != last {
@@ -586,6 +588,10 @@ device (at most 5) and 10 × the share of held seeds in no backup.`,
 				err = (&Env{Out: &buf}).printJSON(rep)
 			default:
 				err = rep.WriteMarkdown(&buf)
+				if err == nil {
+					// The same per-identity scores as 'sparekey ready'.
+					err = writeAuditReadiness(e, a, conn, rep, &buf)
+				}
 			}
 			if err != nil {
 				return err

@@ -277,7 +277,7 @@ func (e *env) typeCodes(codes []string) error {
 // Record appends results to the drill log in dir (0600, atomic), newest
 // last, for the readiness score.
 func Record(dir string, results ...*Result) error {
-	path := filepath.Join(dir, "drill-results.json")
+	path := filepath.Join(dir, app.DrillResultsFile)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
