@@ -132,11 +132,24 @@ func (w *RecoveryWizard) asked() []guide.Question {
 	return out
 }
 
+// applicable lists every question that matters after the answers so far,
+// answered or not (a run started from the command line may have left a
+// yes/no question unanswered: it counts as no).
+func (w *RecoveryWizard) applicable() []guide.Question {
+	var out []guide.Question
+	for _, q := range guide.Questions() {
+		if q.Applies(w.answers) {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
 // AnsweredQuestions are the questions answered on the way to the path,
 // in the order asked, for the path so far.
 func (w *RecoveryWizard) AnsweredQuestions() []guide.Question {
 	var out []guide.Question
-	for _, q := range w.asked() {
+	for _, q := range w.applicable() {
 		if w.answers[q.Key] != "" {
 			out = append(out, q)
 		}
@@ -320,7 +333,7 @@ func (w *RecoveryWizard) Back() {
 			return
 		}
 	case PageQuestion:
-		qs := w.asked()
+		qs := w.applicable()
 		i := slices.IndexFunc(qs, func(q guide.Question) bool { return q.Key == w.page.Question })
 		if i > 0 {
 			w.page = WizardPage{Kind: PageQuestion, Question: qs[i-1].Key}

@@ -34,8 +34,9 @@ func (u *UI) extraMenuItems() (items, needVault []*fyne.MenuItem) {
 // extraMenus are whole menus of those features.
 func (u *UI) extraMenus() []*fyne.Menu {
 	aws := fyne.NewMenuItem("AWS MFA devices…", func() { u.showAWS(tabWhoAmI) })
+	wizard := fyne.NewMenuItem("Recovery wizard…", func() { u.showRecoveryWizard() })
 	guide := fyne.NewMenuItem("Recovery guide…", func() { u.showGuide() })
-	return []*fyne.Menu{fyne.NewMenu("AWS", aws, guide)}
+	return []*fyne.Menu{fyne.NewMenu("AWS", aws, wizard, guide)}
 }
 
 func (u *UI) hasImport() bool { return true }

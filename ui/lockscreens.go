@@ -113,6 +113,9 @@ func (u *UI) firstRunScreen() fyne.CanvasObject {
 		u.win.Canvas().Focus(pass1)
 	})
 	usePass.Importance = widget.LowImportance
+	// Someone locked out of AWS may arrive here first: recovery needs no vault.
+	lockedOut := widget.NewButtonWithIcon("Locked out?", theme.HelpIcon(), func() { u.showRecoveryWizard() })
+	lockedOut.Importance = widget.LowImportance
 
 	passProblem := false // problem is about the passphrases typed
 	createPass.OnTapped = func() {
@@ -160,6 +163,7 @@ func (u *UI) firstRunScreen() fyne.CanvasObject {
 		progress,
 		problem,
 		passBox,
+		container.NewHBox(lockedOut),
 	))
 }
 

@@ -242,6 +242,7 @@ func (u *UI) refreshTray() {
 	items = append(items,
 		fyne.NewMenuItem("Show Sparekey", u.showWindow),
 		fyne.NewMenuItem("Hide", u.hideWindow),
+		fyne.NewMenuItem("Locked out? Recovery…", func() { u.showRecoveryWizard() }),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Quit Sparekey", u.Quit),
 	)

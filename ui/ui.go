@@ -90,6 +90,7 @@ type UI struct {
 	idle        *app.IdleTimer
 	tray        *trayMenu
 	adding      *addDialog
+	recovery    *recoveryWizard // the open recovery wizard, if any
 	// vaultItems are the main menu's entries that need the vault open;
 	// they are disabled on every other screen.
 	vaultItems []*fyne.MenuItem

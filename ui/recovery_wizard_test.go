@@ -1,0 +1,270 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/sparekey/sparekey/app"
+	"github.com/sparekey/sparekey/app/guide"
+	"github.com/sparekey/sparekey/app/recovery"
+	"github.com/sparekey/sparekey/sync/awsmfa"
+)
+
+// tapAnswers answers the wizard's questions in turn by tapping the
+// buttons that carry the answers' labels.
+func tapAnswers(t *testing.T, w *recoveryWizard, values ...string) {
+	t.Helper()
+	for _, v := range values {
+		q, ok := w.model.Question()
+		if !ok {
+			t.Fatalf("answer %q: no question on show (%+v)", v, w.model.Page())
+		}
+		test.Tap(findButton(t, w.page, answerLabel(q, v)))
+	}
+}
+
+// sideHas reports whether the path list on the left shows text.
+func sideHas(w *recoveryWizard, text string) bool {
+	found := false
+	walk(w.side, func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Button:
+			found = found || strings.Contains(x.Text, text)
+		case *widget.Label:
+			found = found || strings.Contains(x.Text, text)
+		}
+	})
+	return found
+}
+
+// The wizard works before any vault exists: questions one per page, Back
+// and Next, the path so far on the left, the person's steps marked done.
+func TestRecoveryWizardPagesBackAndNext(t *testing.T) {
+	h := newHarness(t, "none", nil)
+	test.Tap(findButton(t, h.u.Window().Content(), "Locked out?"))
+	w := h.u.recovery
+	if w == nil {
+		t.Fatal("\"Locked out?\" on the first-run screen did not open the wizard")
+	}
+	t.Cleanup(w.win.Close)
+	if menuItem(t, h.u, "Recovery wizard…").Disabled {
+		t.Error("the menu's Recovery wizard… is disabled without a vault")
+	}
+	if !w.back.Disabled() || !w.next.Disabled() {
+		t.Error("the first page offers Back or Next")
+	}
+
+	test.Tap(findButton(t, w.page, "Start a new recovery"))
+	if !containsText(w.page, "What happened?") {
+		t.Fatal("the first question is not on show")
+	}
+	tapAnswers(t, w, "lost", "iam-user")
+	if !containsText(w.page, "What kind of MFA device is it?") || !sideHas(w, "The device is lost") {
+		t.Fatal("the third question or the path so far is missing")
+	}
+	test.Tap(w.back)
+	if !containsText(w.page, "Who needs to sign in?") || w.next.Disabled() {
+		t.Fatal("Back did not return to the answered question with Next on")
+	}
+	test.Tap(w.next)
+	if !containsText(w.page, "What kind of MFA device is it?") {
+		t.Fatal("Next did not return to the unanswered question")
+	}
+	tapAnswers(t, w, "phone", "no", "no", "reachable")
+
+	// The first step: a message to the administrator, ready to copy.
+	if !containsText(w.page, "Step 1 of") || !containsText(w.page, "Please deactivate my MFA device") || !containsText(w.page, "Status: to do") {
+		t.Fatal("the first step (the message to the administrator) is not on show")
+	}
+	test.Tap(findButton(t, w.page, "Copy"))
+	if got := h.clipboard(); !strings.Contains(got, "Subject: Please deactivate my MFA device") {
+		t.Errorf("clipboard: %q", got)
+	}
+	file := filepath.Join(t.TempDir(), "to-admin.txt")
+	if err := saveMessage(file, h.clipboard()); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(file); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("saved message: %v %v", fi.Mode(), err)
+	}
+	test.Tap(findButton(t, w.page, "Waiting for the administrator"))
+	if !containsText(w.page, "Status: waiting for the administrator") || !sideHas(w, "— waiting") {
+		t.Fatal("waiting is not shown on the page and in the path")
+	}
+	test.Tap(w.next)
+	test.Tap(findButton(t, w.page, "I did it"))
+	if !sideHas(w, "2. Sign in once the device is deactivated — done") {
+		t.Error("the side list does not show the step done")
+	}
+
+	// The run is saved beside the (not yet created) vault.
+	open, _ := h.core.RecoveryStore().Unfinished()
+	if len(open) != 1 || open[0].Steps[0].Status != recovery.Waiting || open[0].Steps[1].Status != recovery.Done {
+		t.Fatalf("saved runs: %+v", open)
+	}
+}
+
+// Every "What if I can't…" branch with a path is a button that follows it.
+func TestRecoveryWizardWhatIfICant(t *testing.T) {
+	h := newHarness(t, "keyring", nil)
+	w := h.u.showRecoveryWizard()
+	t.Cleanup(w.win.Close)
+	test.Tap(findButton(t, w.page, "Start a new recovery"))
+	tapAnswers(t, w, "lost", "root", "phone", "no", "no", "no", "both")
+	for i := 0; i < 2; i++ { // sign-in, troubleshooting page
+		test.Tap(findButton(t, w.page, "I did it"))
+	}
+	if !containsText(w.page, "Choose alternative factors") || !containsText(w.page, "\"Sign in using alternative factors\"") {
+		t.Fatal("the alternative factors step, with its labels in order, is not on show")
+	}
+	test.Tap(findButton(t, w.page, "It says \"Authentication failed\""))
+	if got := w.model.Run().Path; got != "lost/root/phone/support" {
+		t.Fatalf("the branch led to %s", got)
+	}
+	for _, want := range []string{"Authentication failed", "The text for AWS Support", "Root user MFA device lost"} {
+		if !containsText(w.page, want) {
+			t.Errorf("after the branch the page lacks %q", want)
+		}
+	}
+	if !sideHas(w, "Left on the way: lost/root/phone") {
+		t.Error("the path list does not say which path was left")
+	}
+}
+
+// A Sparekey step on the practice account: the plan says what and to
+// whom, Do it runs it and shows how it was checked.
+func TestRecoveryWizardSparekeyStepVerified(t *testing.T) {
+	u, core, _ := newAWSHarness(t)
+	res, err := core.AWSEnroll(context.Background(), app.AWSConnection{Practice: true}, awsmfa.EnrollRequest{UserName: "bob"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial := res.Device.SerialNumber
+	w := u.showRecoveryWizard()
+	t.Cleanup(w.win.Close)
+	test.Tap(findButton(t, w.page, "Start a new recovery"))
+	tapAnswers(t, w, "lost", "admin", "phone", "no")
+	test.Tap(findButton(t, w.page, "I did it")) // confirmed who asks
+	if st, _, _ := w.model.Step(); st.Action != guide.ActionDeactivate {
+		t.Fatalf("on step %s, want deactivate", st.ID)
+	}
+	if w.inputs.serial.Text != serial || w.inputs.user.Text != "bob" {
+		t.Errorf("inputs not filled from the vault: user %q serial %q", w.inputs.user.Text, w.inputs.serial.Text)
+	}
+	if !strings.Contains(w.plan.Text, serial) || !strings.Contains(w.plan.Text, "bob") {
+		t.Errorf("the plan does not say what and to whom: %s", w.plan.Text)
+	}
+	w.connKind.SetSelected(connPracticeAccount)
+
+	// As alice (no administrator) AWS refuses: the step fails, says why
+	// in plain words, and offers Retry.
+	w.practiceUser.SetSelected("alice")
+	test.Tap(w.doIt)
+	if _, s, _ := w.model.Step(); s.Status != recovery.Failed {
+		t.Fatalf("as alice the step is %s", s.Status)
+	}
+	if !containsText(w.page, "It did not work:") || w.doIt.Text != "Retry" {
+		t.Error("the failure or Retry is not shown")
+	}
+	w.practiceUser.SetSelected("practice-admin")
+	test.Tap(w.doIt)
+	if !containsText(w.page, "Checked: "+serial+" is gone from bob's devices") {
+		t.Fatalf("no verification shown; status: %s", w.status.Text)
+	}
+	if !sideHas(w, "Deactivate the device — done") {
+		t.Error("the side list does not show the step done")
+	}
+	test.Tap(findButton(t, w.page, "Continue"))
+	if st, _, _ := w.model.Step(); st.ID != "orphans" {
+		t.Errorf("Continue led to %s", st.ID)
+	}
+	saveScreenshot(t, w.win, "recovery-wizard-step.png")
+}
+
+// An unfinished run is on the first page: Resume carries on where it
+// stopped, Abandon closes it.
+func TestRecoveryWizardResume(t *testing.T) {
+	h := newHarness(t, "keyring", nil)
+	store := h.core.RecoveryStore()
+	waiting, err := store.Start(guide.Answers{"situation": "lost", "who": "root", "device": "phone", "email_phone": "no-email"}, guide.Binding{AccountID: "123456789012"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting.Mark("support-message", recovery.Done, "", h.clk.Now())
+	waiting.Mark("support-form", recovery.Waiting, "AWS Support's answer", h.clk.Now())
+	if err := store.Save(waiting); err != nil {
+		t.Fatal(err)
+	}
+	h.clk.Advance(time.Minute)
+	other, err := store.Start(guide.Answers{"situation": "planning", "who": "iam-user"}, guide.Binding{})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	w := h.u.showRecoveryWizard()
+	t.Cleanup(w.win.Close)
+	if !containsText(w.page, "Unfinished recoveries") || !containsText(w.page, "waiting for AWS Support's answer") {
+		t.Fatal("the first page does not list the unfinished runs")
+	}
+	// The runs are listed most recent first: the planning run, then the root's.
+	test.Tap(findButton(t, w.page, "Abandon"))
+	if r, _ := store.Load(other.ID); r.State != recovery.Abandoned {
+		t.Fatalf("abandoned run is %s", r.State)
+	}
+	test.Tap(findButton(t, w.page, "Resume"))
+	if !containsText(w.page, "Ask AWS Support to remove the MFA device") || !containsText(w.page, "Status: waiting for AWS Support's answer") {
+		t.Fatal("Resume did not carry on at the waiting step")
+	}
+	if !sideHas(w, "1. The text for AWS Support — done") || !sideHas(w, "the email is out of reach") {
+		t.Error("the path so far is not shown for a resumed run")
+	}
+	test.Tap(findButton(t, w.page, "I did it"))
+	for w.model.Page().Kind == app.PageStep {
+		test.Tap(findButton(t, w.page, "Skip this step"))
+	}
+	if !containsText(w.page, "What to do next") || !containsText(w.page, "second MFA device") {
+		t.Fatal("no summary at the end")
+	}
+	test.Tap(findButton(t, w.page, "Finish this recovery"))
+	if r, _ := store.Load(waiting.ID); r.State != recovery.Finished {
+		t.Errorf("finished run is %s", r.State)
+	}
+	if containsText(w.page, "Unfinished recoveries") {
+		t.Error("a finished run is still listed")
+	}
+}
+
+// BenchmarkOpenRecoveryWizard opens the wizard on its first page (with one
+// unfinished run to list) and closes it; BenchmarkOpenBareWindow is an
+// empty window opened and closed the same way, for the ratio.
+func BenchmarkOpenRecoveryWizard(b *testing.B) {
+	u, _ := benchUI(b, 10)
+	if _, err := u.core.RecoveryStore().Start(guide.Answers{"situation": "out-of-sync", "who": "iam-user", "device": "phone"}, guide.Binding{}); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		w := u.showRecoveryWizard()
+		w.win.Close()
+	}
+}
+
+func BenchmarkOpenBareWindow(b *testing.B) {
+	u, _ := benchUI(b, 10)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		w := u.fa.NewWindow("bare")
+		w.SetContent(widget.NewLabel("bare"))
+		w.Resize(fyne.NewSize(1000, 700))
+		w.Show()
+		w.Close()
+	}
+}
