@@ -27,11 +27,14 @@ func (a *App) AWSRoleChain(ctx context.Context, conn AWSConnection) (*awsprofile
 		return nil, nil
 	}
 	ch, err := awsprofile.Resolve(ctx, conn.Label(), awsprofile.DefaultFiles())
-	if errors.Is(err, awsprofile.ErrNoSuchProfile) {
-		return nil, nil
-	}
-	if err != nil {
+	switch {
+	case errors.Is(err, awsprofile.ErrMissingSourceProfile), errors.Is(err, awsprofile.ErrProfileLoop), errors.Is(err, awsprofile.ErrNoLongTermSource):
 		return nil, err
+	case err != nil:
+		// Not a role profile Sparekey can tell apart (absent from the
+		// files, or a fault the SDK reports): the plain path loads the
+		// configuration itself and explains what is wrong.
+		return nil, nil
 	}
 	if !ch.IsRole() {
 		return nil, nil
