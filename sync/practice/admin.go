@@ -36,7 +36,9 @@ import (
 //	POST /_practice/lose         {"serial": "..."}
 //	POST /_practice/fault        {"op": "EnableMFADevice" | "*", "fault": "throttle|server-error|timeout", "count": N}
 //	POST /_practice/reset        {"preset": "default" | "root-single-device"}
-//	POST /_practice/root-device  {"name": "..."}           → {"serial": "..."}
+//	POST /_practice/root-device  {"name": "...", "account": ID} → {"serial": "..."}
+//	POST /_practice/latency      {"latency": "50ms"}
+//	POST /_practice/suspend      {"account": ID}
 //	GET  /_practice/seed?serial=...                        → {"seed": "..."}
 //	GET  /_practice/info                                   → account id and preset credentials
 //
@@ -51,6 +53,10 @@ type adminRequest struct {
 	Count  int    `json:"count,omitempty"`
 	Preset string `json:"preset,omitempty"`
 	Name   string `json:"name,omitempty"`
+	// Account is a member account id (root-device, suspend); "" is the
+	// management (or only) account.
+	Account string `json:"account,omitempty"`
+	Latency string `json:"latency,omitempty"`
 }
 
 // Info describes a practice account: what `sparekey practice serve` prints.
@@ -232,10 +238,23 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		}
 		err = s.Reset(Preset(req.Preset))
 	case "root-device":
+		if req.Account == "" {
+			req.Account = s.AccountID()
+		}
 		var serial string
-		if serial, err = s.EnableRootDevice(req.Name); err == nil {
+		if serial, err = s.EnableRootDeviceIn(req.Account, req.Name); err == nil {
 			out = map[string]string{"serial": serial}
 		}
+	case "latency":
+		var d time.Duration
+		if d, err = time.ParseDuration(req.Latency); err == nil && d < 0 {
+			err = errors.New("latency must not be negative")
+		}
+		if err == nil {
+			s.SetLatency(d)
+		}
+	case "suspend":
+		err = s.SuspendAccount(req.Account)
 	default:
 		fail(http.StatusNotFound, fmt.Errorf("no admin operation POST %s", sanitize(op)))
 		return
@@ -248,7 +267,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 }
 
 func adminStatus(err error) int {
-	if errors.Is(err, ErrNoSuchDevice) || errors.Is(err, ErrNoSuchUser) {
+	if errors.Is(err, ErrNoSuchDevice) || errors.Is(err, ErrNoSuchUser) || errors.Is(err, ErrNoSuchAccount) {
 		return http.StatusNotFound
 	}
 	if errors.Is(err, ErrSeedLost) {
@@ -350,6 +369,23 @@ func (a *AdminClient) EnableRootDevice(ctx context.Context, name string) (string
 	var out struct{ Serial string }
 	err := a.do(ctx, http.MethodPost, "root-device", nil, adminRequest{Name: name}, &out)
 	return out.Serial, err
+}
+
+// EnableRootDeviceIn is Server.EnableRootDeviceIn on a running server.
+func (a *AdminClient) EnableRootDeviceIn(ctx context.Context, accountID, name string) (string, error) {
+	var out struct{ Serial string }
+	err := a.do(ctx, http.MethodPost, "root-device", nil, adminRequest{Name: name, Account: accountID}, &out)
+	return out.Serial, err
+}
+
+// SetLatency is Server.SetLatency on a running server.
+func (a *AdminClient) SetLatency(ctx context.Context, d time.Duration) error {
+	return a.do(ctx, http.MethodPost, "latency", nil, adminRequest{Latency: d.String()}, nil)
+}
+
+// SuspendAccount is Server.SuspendAccount on a running server.
+func (a *AdminClient) SuspendAccount(ctx context.Context, accountID string) error {
+	return a.do(ctx, http.MethodPost, "suspend", nil, adminRequest{Account: accountID}, nil)
 }
 
 // Seed is Server.Seed on a running server (drills only).

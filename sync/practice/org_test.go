@@ -495,3 +495,48 @@ func TestLatency(t *testing.T) {
 	}
 	f.srv.SetLatency(0)
 }
+
+func TestOrganizationAdminEndpoint(t *testing.T) {
+	t.Parallel()
+	srv, err := New(Options{MemberAccounts: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoint, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	admin := &AdminClient{Endpoint: endpoint, Token: srv.AdminToken()}
+	members := srv.MemberAccountIDs()
+
+	info, err := admin.Info(ctx)
+	if err != nil || info.Organization == nil || info.Organization.ID != srv.OrganizationID() || len(info.Organization.Members) != 2 {
+		t.Fatalf("info = %+v, %v", info.Organization, err)
+	}
+	serial, err := admin.EnableRootDeviceIn(ctx, members[1], "root-phone")
+	if err != nil || serial != srv.DeviceSerialIn(members[1], "root-phone") {
+		t.Fatalf("root device = %q, %v", serial, err)
+	}
+	if seed, err := admin.Seed(ctx, serial); err != nil || seed == "" {
+		t.Fatalf("member seed: %v", err)
+	}
+	if err := admin.SuspendAccount(ctx, members[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.SuspendAccount(ctx, "999999999999"); err == nil || !strings.Contains(err.Error(), "no such practice account") {
+		t.Fatalf("suspend unknown: %v", err)
+	}
+	if err := admin.SetLatency(ctx, 20*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.InjectFault(ctx, "AssumeRoot", FaultAccessDenied, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.InjectFault(ctx, "ListAccounts", FaultThrottle, 1); err != nil {
+		t.Fatal(err)
+	}
+	if a := srv.Accounts(); a[1].Status != AccountSuspended {
+		t.Fatalf("accounts = %+v", a)
+	}
+}
