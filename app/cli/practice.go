@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -59,12 +60,17 @@ $SPAREKEY_PRACTICE_TOKEN.`,
 		newPracticeLose(e, admin),
 		newPracticeRootDevice(e, admin),
 		newPracticeSeed(e, admin),
+		newPracticeLatency(e, admin),
+		newPracticeSuspend(e, admin),
 	)
 	return cmd
 }
 
 func newPracticeServe(e *Env) *cobra.Command {
 	var addr, state, accountID string
+	var accounts int
+	var latency time.Duration
+	var rootAccess bool
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the practice account until interrupted",
@@ -72,7 +78,16 @@ func newPracticeServe(e *Env) *cobra.Command {
 endpoint and the practice credentials as shell export lines.
 
 Without --state the account lives in memory and is fresh each time; with it,
-the account (practice seeds and keys included) is kept in that file, 0600.`,
+the account (practice seeds and keys included) is kept in that file, 0600.
+
+With --accounts N the practice account is the management account of a
+practice Organization with N member accounts. Each member has the same
+preset users and its own devices and root, and an
+OrganizationAccountAccessRole the management account may assume.
+Organizations (ListAccounts, DescribeOrganization), STS AssumeRole and
+AssumeRoot and IAM's centralized root access calls all answer on the same
+endpoint. --root-access turns centralized root access on from the start.
+--latency delays every call, to rehearse an audit of many accounts.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			host, _, err := net.SplitHostPort(addr)
@@ -86,9 +101,23 @@ the account (practice seeds and keys included) is kept in that file, 0600.`,
 			if err != nil {
 				return err
 			}
-			srv, err := practice.New(practice.Options{StatePath: state, AccountID: accountID})
+			if accounts < 0 {
+				return usagef("--accounts must be 0 or more")
+			}
+			if rootAccess && accounts == 0 {
+				return usagef("--root-access needs an organization: add --accounts N")
+			}
+			if latency < 0 {
+				return usagef("--latency must not be negative")
+			}
+			srv, err := practice.New(practice.Options{StatePath: state, AccountID: accountID, MemberAccounts: accounts, Latency: latency})
 			if err != nil {
 				return err
+			}
+			if rootAccess {
+				if err := srv.SetRootAccessFeatures(practice.FeatureRootCredentialsManagement, practice.FeatureRootSessions); err != nil {
+					return err
+				}
 			}
 			defer srv.Close()
 			url, err := srv.Start(addr)
@@ -126,6 +155,9 @@ the account (practice seeds and keys included) is kept in that file, 0600.`,
 	cmd.Flags().StringVar(&addr, "addr", defaultPracticeAddr, "loopback HOST:PORT to listen on (port 0 picks a free one)")
 	cmd.Flags().StringVar(&state, "state", "", "keep the practice account in this JSON file (default: memory only)")
 	cmd.Flags().StringVar(&accountID, "account-id", "", "12-digit account id (default "+practice.DefaultAccountID+")")
+	cmd.Flags().IntVar(&accounts, "accounts", 0, "member accounts of a practice Organization (0: a single account)")
+	cmd.Flags().BoolVar(&rootAccess, "root-access", false, "turn centralized root access on in the organization (AssumeRoot)")
+	cmd.Flags().DurationVar(&latency, "latency", 0, "delay every AWS call by this much (e.g. 50ms)")
 	return cmd
 }
 
@@ -201,6 +233,18 @@ func printPracticeExports(e *Env, url string, info practice.Info) {
 		}
 	}
 	fmt.Fprintf(e.Out, "# alice's MFA device: %s ('sparekey practice seed' prints its otpauth URI)\n", info.AliceDevice)
+	if o := info.Organization; o != nil {
+		fmt.Fprintf(e.Out, "# Organization %s: this is its management account, with %d member accounts.\n", o.ID, len(o.Members))
+		if n := len(o.Members); n > 0 {
+			fmt.Fprintf(e.Out, "#   members %s … %s; each has the same preset users and an %s\n", o.Members[0].ID, o.Members[n-1].ID, practice.OrganizationAccountAccessRole)
+			fmt.Fprintf(e.Out, "#   the identity above may assume: arn:aws:iam::%s:role/%s\n", o.Members[0].ID, practice.OrganizationAccountAccessRole)
+		}
+		if len(o.Features) == 0 {
+			fmt.Fprintln(e.Out, "#   centralized root access is off (AssumeRoot refused until it is enabled)")
+		} else {
+			fmt.Fprintf(e.Out, "#   centralized root access: %s\n", strings.Join(o.Features, ", "))
+		}
+	}
 }
 
 func newPracticeInfo(e *Env, admin *practice.AdminClient) *cobra.Command {
@@ -259,6 +303,7 @@ func newPracticeFault(e *Env, admin *practice.AdminClient) *cobra.Command {
   throttle      400 Throttling "Rate exceeded"
   server-error  500 ServiceFailure
   timeout       hang until the client gives up (at most 30 s), then 500
+  access-denied 403 AccessDenied (AccessDeniedException in Organizations)
 --op is an AWS action name such as EnableMFADevice or GetSessionToken, or
 '*' for every operation. --count 0 clears the fault.`,
 		Args: cobra.NoArgs,
@@ -280,7 +325,7 @@ func newPracticeFault(e *Env, admin *practice.AdminClient) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&op, "op", practice.AnyOperation, "AWS operation to fail, or * for all ("+strings.Join(practice.Operations(), ", ")+")")
-	cmd.Flags().StringVar(&fault, "fault", string(practice.FaultThrottle), "throttle, server-error or timeout")
+	cmd.Flags().StringVar(&fault, "fault", string(practice.FaultThrottle), "throttle, server-error, timeout or access-denied")
 	cmd.Flags().IntVar(&count, "count", 1, "how many calls fail")
 	return cmd
 }
@@ -323,12 +368,13 @@ func newPracticeLose(e *Env, admin *practice.AdminClient) *cobra.Command {
 }
 
 func newPracticeRootDevice(e *Env, admin *practice.AdminClient) *cobra.Command {
-	return &cobra.Command{
+	var account string
+	cmd := &cobra.Command{
 		Use:   "root-device NAME",
 		Short: "Give the root user an MFA device (AWS only allows this in the console)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			serial, err := admin.EnableRootDevice(e.Context(), args[0])
+			serial, err := admin.EnableRootDeviceIn(e.Context(), account, args[0])
 			if err != nil {
 				return explainPracticeAdmin(err)
 			}
@@ -337,6 +383,43 @@ func newPracticeRootDevice(e *Env, admin *practice.AdminClient) *cobra.Command {
 			}
 			fmt.Fprintln(e.Out, serial)
 			return nil
+		},
+	}
+	cmd.Flags().StringVar(&account, "account", "", "a member account's id (default: the management or only account)")
+	return cmd
+}
+
+func newPracticeLatency(e *Env, admin *practice.AdminClient) *cobra.Command {
+	return &cobra.Command{
+		Use:   "latency DURATION",
+		Short: "Delay every AWS call of a running practice server (e.g. 50ms; 0 for none)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			d, err := time.ParseDuration(args[0])
+			if err != nil || d < 0 {
+				return usagef("DURATION %q is not a duration such as 50ms or 1s", args[0])
+			}
+			if err := admin.SetLatency(e.Context(), d); err != nil {
+				return explainPracticeAdmin(err)
+			}
+			return practiceDone(e, fmt.Sprintf("Every AWS call now waits %s before it is answered.", d))
+		},
+	}
+}
+
+func newPracticeSuspend(e *Env, admin *practice.AdminClient) *cobra.Command {
+	return &cobra.Command{
+		Use:   "suspend ACCOUNT",
+		Short: "Suspend a member account of the practice organization",
+		Long: `Suspend a member account of the practice organization: ListAccounts shows it
+SUSPENDED, its keys stop working and no role in it can be assumed, as with
+an account AWS has closed. Reset the server to bring it back.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := admin.SuspendAccount(e.Context(), args[0]); err != nil {
+				return explainPracticeAdmin(err)
+			}
+			return practiceDone(e, fmt.Sprintf("Account %s is suspended.", args[0]))
 		},
 	}
 }
