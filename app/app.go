@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -55,6 +56,12 @@ func DefaultPaths() (Paths, error) {
 		}
 		p.Config = filepath.Join(cfg, "sparekey")
 		p.Data = dataDir()
+		if runtime.GOOS == "darwin" {
+			// Both would be ~/Library/Application Support/{s,S}parekey:
+			// one folder on a case-insensitive disk, so make it one by
+			// design (settings.json is the only file Config holds).
+			p.Config = p.Data
+		}
 		p.Vault = filepath.Join(p.Data, "vault.age")
 	}
 	if v := os.Getenv("SPAREKEY_VAULT"); v != "" {
@@ -74,13 +81,19 @@ func dataDir() string {
 	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
 		return filepath.Join(d, "sparekey")
 	}
-	if home, err := os.UserHomeDir(); err == nil {
-		switch {
-		case fileExists(filepath.Join(home, "Library")): // macOS
-			return filepath.Join(home, "Library", "Application Support", "Sparekey")
-		case os.Getenv("LOCALAPPDATA") != "": // Windows
-			return filepath.Join(os.Getenv("LOCALAPPDATA"), "Sparekey")
+	switch runtime.GOOS {
+	case "windows":
+		// Local, not Roaming: a vault must not follow a roaming profile
+		// onto other PCs behind the user's back.
+		if d := os.Getenv("LOCALAPPDATA"); d != "" {
+			return filepath.Join(d, "Sparekey")
 		}
+	case "darwin":
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, "Library", "Application Support", "Sparekey")
+		}
+	}
+	if home, err := os.UserHomeDir(); err == nil {
 		return filepath.Join(home, ".local", "share", "sparekey")
 	}
 	return filepath.Join(os.TempDir(), "sparekey")

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"image"
 	_ "image/png" // screen captures and clipboard images arrive as PNG
-	"os"
 	"os/exec"
 	"strings"
 	"time"
@@ -19,8 +18,9 @@ import (
 
 // Adding accounts from QR codes: on screen, in a picture file, or in the
 // clipboard. The pixels come from the platform's own tools (ImageMagick's
-// import or xwd on X11, xclip or wl-paste for the clipboard) because no Go
-// dependency here can read another program's pixels; decoding is the qr
+// import or xwd on X11, xclip or wl-paste for the clipboard, PowerShell on
+// Windows) because no Go dependency here can read another program's
+// pixels; decoding is the qr
 // package (gozxing). What a QR holds is sorted into accounts to offer, Google
 // Authenticator exports (handed to the importer), and texts that are not
 // accounts at all, each with a sentence for the person.
@@ -194,27 +194,14 @@ func ScanScreen(ctx context.Context) ([]QRFinding, error) {
 	return ScanImage(img)
 }
 
-// captureCommands are tried in order; each prints a PNG of the screen.
-// ImageMagick's import is one process; xwd piped to convert is the
-// fallback where only x11-apps is there.
-var captureCommands = [][]string{
-	{"import", "-silent", "-window", "root", "png:-"},
-	{"sh", "-c", "xwd -root -silent | convert xwd:- png:-"},
-}
-
-// waylandCapture is tried first in a Wayland session (grim, wlroots).
-var waylandCapture = []string{"grim", "-t", "png", "-"}
-
-// CaptureScreen returns a picture of the whole screen (X11 with ImageMagick
-// or xwd; Wayland compositors that allow grim).
+// CaptureScreen returns a picture of the whole screen, from the commands
+// screenCaptureCommands lists for this platform.
 func CaptureScreen(ctx context.Context) (image.Image, error) {
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	cmds := captureCommands
-	if os.Getenv("WAYLAND_DISPLAY") != "" {
-		cmds = append([][]string{waylandCapture}, cmds...)
-	} else if os.Getenv("DISPLAY") == "" {
-		return nil, fmt.Errorf("%w (no X11 or Wayland display)", ErrNoScreenCapture)
+	cmds, err := screenCaptureCommands()
+	if err != nil {
+		return nil, err
 	}
 	var tried []string
 	for _, c := range cmds {
@@ -244,6 +231,7 @@ func runCapture(ctx context.Context, argv []string) ([]byte, error) {
 	var out, errOut bytes.Buffer
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr = &out, &errOut
+	hideConsole(cmd)
 	if err := cmd.Run(); err != nil {
 		msg := strings.TrimSpace(errOut.String())
 		if len(msg) > 200 {
@@ -257,19 +245,15 @@ func runCapture(ctx context.Context, argv []string) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// ClipboardImage returns the picture on the clipboard (X11 with xclip,
-// Wayland with wl-paste), or an error wrapping ErrNoClipboardImage.
+// ClipboardImage returns the picture on the clipboard, read by the command
+// clipboardImageCommand names for this platform, or an error wrapping
+// ErrNoClipboardImage.
 func ClipboardImage(ctx context.Context) (image.Image, error) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	var argv []string
-	switch {
-	case os.Getenv("WAYLAND_DISPLAY") != "":
-		argv = []string{"wl-paste", "--no-newline", "--type", "image/png"}
-	case os.Getenv("DISPLAY") != "":
-		argv = []string{"xclip", "-selection", "clipboard", "-t", "image/png", "-o"}
-	default:
-		return nil, fmt.Errorf("%w (no display)", ErrNoClipboardImage)
+	argv, err := clipboardImageCommand()
+	if err != nil {
+		return nil, err
 	}
 	if _, err := exec.LookPath(argv[0]); err != nil {
 		return nil, fmt.Errorf("%w: reading pictures from the clipboard needs %s, which is not installed", ErrNoClipboardImage, argv[0])

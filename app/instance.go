@@ -6,15 +6,16 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 )
 
-// The running desktop app listens on a Unix socket so that a second launch
-// raises the existing window instead of opening the vault twice, and so that
-// `sparekey lock` (a screen-lock hook, a hotkey) can lock it. Only the user
-// can reach the socket: it lives in a 0700 folder of theirs.
+// The running desktop app listens on a local channel so that a second
+// launch raises the existing window instead of opening the vault twice, and
+// so that `sparekey lock` (a screen-lock hook, a hotkey) can lock it. The
+// channel is what each OS offers for this (instanceChannel): a Unix socket
+// in a 0700 folder of the user's, a named pipe only the user may open on
+// Windows.
 
 // ErrNotRunning means no Sparekey window is running for this vault.
 var ErrNotRunning = errors.New("no Sparekey window is running")
@@ -25,13 +26,17 @@ const (
 	InstanceLock = "lock"
 )
 
-func (a *App) socketPath() string {
-	dir := os.Getenv("XDG_RUNTIME_DIR")
-	if dir == "" {
-		dir = a.paths.Data
-	}
-	// One socket per vault: two portable vaults may run side by side.
-	return filepath.Join(dir, fmt.Sprintf("sparekey-%x.sock", hashString(a.paths.Vault)))
+// instanceChannel is one vault's rendezvous between its window and later
+// launches. One per vault: two portable vaults may run side by side.
+type instanceChannel interface {
+	// Listen claims the channel. A stale claim (a crashed run's socket) is
+	// cleared first; only call it after a Dial has found nobody listening.
+	Listen() (net.Listener, error)
+	Dial(timeout time.Duration) (net.Conn, error)
+	// Release undoes what Listen left behind once its listener is closed.
+	Release()
+	// String names the channel in errors.
+	String() string
 }
 
 func hashString(s string) uint32 {
@@ -46,43 +51,42 @@ func hashString(s string) uint32 {
 // ListenInstance serves instance commands until the returned stop is called.
 // It fails with an error wrapping os.ErrExist when another instance is running.
 func (a *App) ListenInstance(handle func(cmd string)) (stop func(), err error) {
-	path := a.socketPath()
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, err
-	}
+	ch := a.instanceChannel()
 	if a.SendInstance(InstanceShow) == nil {
 		return nil, fmt.Errorf("sparekey is already running: %w", os.ErrExist)
 	}
-	os.Remove(path) // a stale socket from a crashed run
-	l, err := net.Listen("unix", path)
+	l, err := ch.Listen()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cannot listen on %s: %w", ch, err)
 	}
-	os.Chmod(path, 0o600)
 	go func() {
 		for {
 			c, err := l.Accept()
 			if err != nil {
 				return
 			}
-			c.SetDeadline(time.Now().Add(2 * time.Second))
-			line, _ := bufio.NewReader(c).ReadString('\n')
-			cmd := strings.TrimSpace(line)
-			if cmd == InstanceShow || cmd == InstanceLock {
-				handle(cmd)
-				fmt.Fprintln(c, "ok")
-			} else {
-				fmt.Fprintln(c, "unknown command")
-			}
-			c.Close()
+			serveInstance(c, handle)
 		}
 	}()
-	return func() { l.Close(); os.Remove(path) }, nil
+	return func() { l.Close(); ch.Release() }, nil
+}
+
+func serveInstance(c net.Conn, handle func(cmd string)) {
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(2 * time.Second))
+	line, _ := bufio.NewReader(c).ReadString('\n')
+	cmd := strings.TrimSpace(line)
+	if cmd == InstanceShow || cmd == InstanceLock {
+		handle(cmd)
+		fmt.Fprintln(c, "ok")
+	} else {
+		fmt.Fprintln(c, "unknown command")
+	}
 }
 
 // SendInstance sends a command to the running app.
 func (a *App) SendInstance(cmd string) error {
-	c, err := net.DialTimeout("unix", a.socketPath(), time.Second)
+	c, err := a.instanceChannel().Dial(time.Second)
 	if err != nil {
 		return ErrNotRunning
 	}

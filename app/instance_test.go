@@ -2,16 +2,14 @@ package app
 
 import (
 	"errors"
-	"net"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/sparekey/sparekey/vault"
 )
 
-func TestInstanceSocket(t *testing.T) {
+func TestInstanceChannel(t *testing.T) {
 	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
 	a := New(Options{Paths: corePaths(t), Keyring: &vault.MemoryKeyring{}})
 	if err := a.SendInstance(InstanceLock); !errors.Is(err, ErrNotRunning) {
@@ -22,9 +20,6 @@ func TestInstanceSocket(t *testing.T) {
 	stop, err := a.ListenInstance(func(cmd string) { mu.Lock(); got = append(got, cmd); mu.Unlock() })
 	if err != nil {
 		t.Fatal(err)
-	}
-	if info, err := os.Stat(a.socketPath()); err != nil || info.Mode().Perm() != 0o600 {
-		t.Errorf("socket: %v, %v", info, err)
 	}
 	for _, cmd := range []string{InstanceShow, InstanceLock} {
 		if err := a.SendInstance(cmd); err != nil {
@@ -43,39 +38,22 @@ func TestInstanceSocket(t *testing.T) {
 		t.Errorf("handled %q", got)
 	}
 	mu.Unlock()
-	// Another vault has its own socket.
+	// Another vault has its own channel, and nothing runs there.
 	other := New(Options{Paths: corePaths(t)})
-	if other.socketPath() == a.socketPath() {
-		t.Error("two vaults share a socket")
+	if other.instanceChannel().String() == a.instanceChannel().String() {
+		t.Error("two vaults share a channel")
+	}
+	if err := other.SendInstance(InstanceShow); !errors.Is(err, ErrNotRunning) {
+		t.Errorf("the other vault's channel reached the first window: %v", err)
 	}
 	stop()
 	if err := a.SendInstance(InstanceShow); !errors.Is(err, ErrNotRunning) {
 		t.Errorf("after stop: %v", err)
 	}
-}
-
-func TestInstanceStaleSocket(t *testing.T) {
-	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
-	a := New(Options{Paths: corePaths(t), Keyring: &vault.MemoryKeyring{}})
-	// A crashed run leaves its socket file behind with nobody listening.
-	l, err := net.Listen("unix", a.socketPath())
+	// The channel can be claimed again after a clean stop.
+	stop, err = a.ListenInstance(func(string) {})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("listening again after stop: %v", err)
 	}
-	l.(*net.UnixListener).SetUnlinkOnClose(false)
-	l.Close()
-	if _, err := os.Stat(a.socketPath()); err != nil {
-		t.Fatalf("no stale socket to test with: %v", err)
-	}
-	stop, err := a.ListenInstance(func(string) {})
-	if err != nil {
-		t.Fatalf("a stale socket blocked the start: %v", err)
-	}
-	defer stop()
-	if err := a.SendInstance(InstanceShow); err != nil {
-		t.Error(err)
-	}
-	if filepath.Dir(a.socketPath()) != os.Getenv("XDG_RUNTIME_DIR") {
-		t.Errorf("socket outside the runtime dir: %s", a.socketPath())
-	}
+	stop()
 }
