@@ -254,10 +254,10 @@ func (c *call) assumeRole(in assumeRoleInput) (any, *apiError) {
 // ---- AssumeRoot ----
 
 // assumeRoot issues a root session in a member account, limited to a
-// root-task policy, for 15 minutes at most. Only the management account's
-// IAM users and roles may call it (the practice Organization has no
-// delegated administrator), never a root user, and only with centralized
-// root access on.
+// root-task policy, for 15 minutes at most. Only IAM users and roles of
+// the management account (or of the delegated administrator, into the
+// other members) may call it, never a root user, and only with
+// centralized root access on.
 func (c *call) assumeRoot(in assumeRootInput) (any, *apiError) {
 	denied := func(format string, args ...any) *apiError {
 		return errorf(403, "AccessDenied", "User: %s is not authorized to perform: sts:AssumeRoot: "+format, append([]any{c.st.callerArn(c.key)}, args...)...)
@@ -266,8 +266,8 @@ func (c *call) assumeRoot(in assumeRootInput) (any, *apiError) {
 		return nil, denied("a root user cannot call AssumeRoot; use an IAM user or role of the management account")
 	}
 	mgmt := c.srv.st
-	if mgmt.Org == nil || c.st != mgmt {
-		return nil, denied("only the management account of an organization with centralized root access may call AssumeRoot")
+	if mgmt.Org == nil || !c.isAdministrator(mgmt.Org, mgmt) {
+		return nil, denied("only the management account or the delegated administrator of an organization with centralized root access may call AssumeRoot")
 	}
 	task, ok := strings.CutPrefix(in.TaskPolicyArn, rootTaskPrefix)
 	if !ok || taskPolicyActions[task] == nil {
@@ -281,7 +281,7 @@ func (c *call) assumeRoot(in assumeRootInput) (any, *apiError) {
 		return nil, denied("centralized root access (%s) is not enabled for organization %s", feature, mgmt.Org.ID)
 	}
 	target := mgmt.Org.Members[in.Target]
-	if target == nil {
+	if target == nil || target == c.st {
 		return nil, denied("%s is not a member account of organization %s", sanitize(in.Target), mgmt.Org.ID)
 	}
 	if target.Membership.Status == AccountSuspended {

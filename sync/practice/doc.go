@@ -53,10 +53,10 @@
 //     (same drift and replay rules); DurationSeconds defaults to an hour,
 //     capped by the role's MaxSessionDuration and, for role chaining, by an
 //     hour; a chained session carries no MFA.
-//   - AssumeRoot: only the management account's IAM users and roles, never
-//     a root user, only with centralized root access on
-//     (RootCredentialsManagement for the IAM tasks, RootSessions for S3 and
-//     SQS), only into a member; DurationSeconds ≤ 900 (the default). The
+//   - AssumeRoot: only IAM users and roles of the management account (or
+//     of the delegated administrator), never a root user, only with
+//     centralized root access on (RootCredentialsManagement for the IAM
+//     tasks, RootSessions for S3 and SQS), only into a member; DurationSeconds ≤ 900 (the default). The
 //     session acts as the member's root under the task policy: audit (Get/
 //     List of login profile, access keys, MFA devices, signing
 //     certificates, GetUser, GetAccountSummary), delete (those plus
@@ -71,9 +71,11 @@
 //
 // Practice model: a role's trust is a list of trusted accounts plus the
 // aws:MultiFactorAuthPresent and sts:ExternalId conditions, its
-// permissions all actions or a list (RoleSpec); there is no delegated
-// administrator; the refusals of AssumeRoot are AccessDenied in our own
-// words; a suspended member's keys are InvalidClientTokenId and its roles
+// permissions all actions or a list (RoleSpec); one delegated
+// administrator (SetDelegatedAdministrator) stands for both IAM's and
+// Organizations' and may list accounts, read the root access features and
+// AssumeRoot into the other members; the refusals of AssumeRoot are
+// AccessDenied in our own words; a suspended member's keys are InvalidClientTokenId and its roles
 // cannot be assumed; a user under the self-manage-MFA policy may call
 // AssumeRole when the request carries a valid code; Options.Latency
 // delays every call outside the lock, so calls overlap as against AWS.

@@ -56,6 +56,9 @@ type orgState struct {
 	// access was never enabled: the root access calls then fail with
 	// ServiceAccessNotEnabledException.
 	NoIAMTrustedAccess bool `json:"no_iam_trusted_access,omitempty"`
+	// DelegatedAdmin is the member account registered as delegated
+	// administrator (for IAM and Organizations), "" for none.
+	DelegatedAdmin string `json:"delegated_admin,omitempty"`
 }
 
 func (o *orgState) hasFeature(f string) bool {
@@ -413,6 +416,27 @@ func (s *Server) SetRootAccessFeatures(features ...string) error {
 	}
 	sort.Strings(fs)
 	s.st.Org.Features = fs
+	return s.save()
+}
+
+// SetDelegatedAdministrator registers a member account as delegated
+// administrator: its principals may then list the accounts, read the
+// organization's root access features and call AssumeRoot into the other
+// members, as the management account can. "" removes the registration.
+// Its roles in other members are not created: a delegated administrator's
+// fan-out needs roles that trust it (PutRole).
+func (s *Server) SetDelegatedAdministrator(accountID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.st.Org == nil {
+		return fmt.Errorf("practice: %w", ErrNoOrganization)
+	}
+	if accountID != "" {
+		if _, err := s.memberLocked(accountID); err != nil {
+			return err
+		}
+	}
+	s.st.Org.DelegatedAdmin = accountID
 	return s.save()
 }
 

@@ -540,3 +540,38 @@ func TestOrganizationAdminEndpoint(t *testing.T) {
 		t.Fatalf("accounts = %+v", a)
 	}
 }
+
+func TestDelegatedAdministrator(t *testing.T) {
+	t.Parallel()
+	f := newOrgFixture(t, 3)
+	members := f.srv.MemberAccountIDs()
+	delegate := mustCreds(f.srv.AccountCredentials(members[0], AdminUser))
+	if err := f.srv.SetRootAccessFeatures(FeatureRootCredentialsManagement); err != nil {
+		t.Fatal(err)
+	}
+	if status, out := f.orgCall(delegate, "ListAccounts", nil); status != 400 || out["__type"] != "AccessDeniedException" {
+		t.Fatalf("before delegation: %d %v", status, out)
+	}
+	if err := f.srv.SetDelegatedAdministrator(members[0]); err != nil {
+		t.Fatal(err)
+	}
+	if status, out := f.orgCall(delegate, "ListAccounts", nil); status != 200 || len(out["Accounts"].([]any)) != 4 {
+		t.Fatalf("delegate ListAccounts: %d %v", status, out)
+	}
+	if _, err := f.iam(delegate).ListOrganizationsFeatures(ctx, &iam.ListOrganizationsFeaturesInput{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.iam(delegate).EnableOrganizationsRootSessions(ctx, &iam.EnableOrganizationsRootSessionsInput{})
+	wantAPIError(t, err, "CallerIsNotManagementAccountException", "")
+	if _, err := f.assumeRoot(delegate, members[1], TaskAuditRootUserCredentials); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.assumeRoot(delegate, members[0], TaskAuditRootUserCredentials)
+	wantAPIError(t, err, "AccessDenied", "")
+	other := mustCreds(f.srv.AccountCredentials(members[2], AdminUser))
+	_, err = f.assumeRoot(other, members[1], TaskAuditRootUserCredentials)
+	wantAPIError(t, err, "AccessDenied", "")
+	if err := f.srv.SetDelegatedAdministrator("999999999999"); !errors.Is(err, ErrNoSuchAccount) {
+		t.Fatalf("unknown delegate: %v", err)
+	}
+}

@@ -132,17 +132,22 @@ func (c *call) organization() (*orgState, *state, *apiError) {
 }
 
 // managementOnly is the organization for calls only its management
-// account may make (the practice Organization has no delegated
-// administrator).
+// account or its delegated administrator may make.
 func (c *call) managementOnly() (*orgState, *state, *apiError) {
 	o, mgmt, err := c.organization()
 	if err != nil {
 		return nil, nil, err
 	}
-	if c.st != mgmt {
+	if !c.isAdministrator(o, mgmt) {
 		return nil, nil, errOrgAccessDenied
 	}
 	return o, mgmt, nil
+}
+
+// isAdministrator: the caller's account is the management account or the
+// delegated administrator.
+func (c *call) isAdministrator(o *orgState, mgmt *state) bool {
+	return c.st == mgmt || (o.DelegatedAdmin != "" && c.st.AccountID == o.DelegatedAdmin)
 }
 
 // ---- operations ----

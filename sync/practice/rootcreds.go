@@ -188,7 +188,7 @@ func (c *call) rootAccess(change bool) (*orgState, *apiError) {
 	if mgmt.Org == nil || (c.st != mgmt && c.st.Membership == nil) {
 		return nil, errorf(400, "OrganizationNotFoundException", "The request was rejected because no organization is associated with your account.")
 	}
-	if c.st != mgmt {
+	if c.st != mgmt && (change || !c.isAdministrator(mgmt.Org, mgmt)) {
 		if change {
 			return nil, errorf(400, "CallerIsNotManagementAccountException", "The request was rejected because the account making the request is not the management account for the organization.")
 		}
