@@ -146,6 +146,7 @@ func newAWSWindow(u *UI) *awsWindow {
 		container.NewTabItemWithIcon("Enroll & resync", theme.ContentAddIcon(), w.enrollTab()),
 		container.NewTabItemWithIcon("Audit", theme.InfoIcon(), w.auditTab()),
 		container.NewTabItemWithIcon("Organization", theme.StorageIcon(), w.organizationTab()),
+		container.NewTabItemWithIcon("Readiness", theme.ConfirmIcon(), w.readinessTab()),
 	)
 	w.tabs.OnSelected = func(t *container.TabItem) {
 		if t.Text == "Enroll & resync" {
