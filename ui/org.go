@@ -51,6 +51,8 @@ type orgTab struct {
 	table   *widget.Table
 	detail  *fyne.Container
 	save    *widget.Button
+	// auditButton starts the audit.
+	auditButton *widget.Button
 
 	report *awsmfa.OrgReport
 	// order lists report.Accounts indexes in the table's row order.
@@ -60,7 +62,9 @@ type orgTab struct {
 }
 
 // organizationTab builds the tab; ui/aws.go adds it to the window.
-func (w *awsWindow) organizationTab() fyne.CanvasObject {
+func (w *awsWindow) organizationTab() fyne.CanvasObject { return newOrgTab(w).content() }
+
+func newOrgTab(w *awsWindow) *orgTab {
 	t := &orgTab{w: w, sortCol: orgColScore}
 	t.role = widget.NewEntry()
 	t.role.SetPlaceHolder(awsmfa.DefaultOrgRole)
@@ -94,8 +98,13 @@ func (w *awsWindow) organizationTab() fyne.CanvasObject {
 		}
 	}
 	t.detail = container.NewVBox(para("Select an account to see its findings."))
+	t.auditButton = audit
+	return t
+}
+
+func (t *orgTab) content() fyne.CanvasObject {
 	role := widget.NewForm(widget.NewFormItem("Role in member accounts", t.role))
-	top := container.NewVBox(container.NewHBox(audit, t.save), role, t.summary)
+	top := container.NewVBox(container.NewHBox(t.auditButton, t.save), role, t.summary)
 	split := container.NewVSplit(t.table, container.NewVScroll(t.detail))
 	split.Offset = 0.55
 	return container.NewBorder(top, nil, nil, nil, split)
