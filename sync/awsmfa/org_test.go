@@ -1,7 +1,9 @@
 package awsmfa
 
 import (
+	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -132,6 +134,37 @@ func TestReasonOf(t *testing.T) {
 	} {
 		if got := reasonOf(tc.err); got != tc.want {
 			t.Errorf("reasonOf(%v) = %s, want %s", tc.err, got, tc.want)
+		}
+	}
+}
+
+// hostRecorder answers nothing: it notes where each request would go.
+type hostRecorder struct{ hosts []string }
+
+func (h *hostRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	h.hosts = append(h.hosts, r.URL.Host)
+	return nil, errors.New("recorded, not sent")
+}
+
+// TestAssumeRootIsRegional: AWS serves AssumeRoot on regional STS
+// endpoints only, so even a client configured for the global partition
+// endpoint must send it to a region.
+func TestAssumeRootIsRegional(t *testing.T) {
+	t.Setenv("AWS_CA_BUNDLE", "")
+	for _, tc := range []struct{ region, host string }{
+		{"us-east-1", "sts.us-east-1.amazonaws.com"},
+		{"aws-global", "sts.us-east-1.amazonaws.com"},
+		{"eu-west-1", "sts.eu-west-1.amazonaws.com"},
+	} {
+		rec := &hostRecorder{}
+		opts := Options{Region: tc.region, Credentials: &Credentials{AccessKeyID: "AKIAEXAMPLE", SecretAccessKey: "x"}, HTTPClient: &http.Client{Transport: rec}, MaxAttempts: 1}
+		org, err := connect(t, opts).Organization()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = org.rootSession(context.Background(), "111122223333", TaskAuditRoot)
+		if len(rec.hosts) == 0 || rec.hosts[0] != tc.host {
+			t.Errorf("region %s: AssumeRoot went to %v, want %s", tc.region, rec.hosts, tc.host)
 		}
 	}
 }
