@@ -54,6 +54,9 @@ func Run(fa fyne.App, core *app.App) {
 	u := New(fa, core, opts)
 	running = u
 	u.exitWatchdog = true
+	if err == nil {
+		u.AtExit(stop) // Quit ends the process without running defers
+	}
 	// SIGTERM and SIGINT (logout, kill, Ctrl+C in a terminal) quit the
 	// same way the menu does: the clipboard is cleaned up, and the
 	// watchdog ends a shutdown that Fyne leaves hanging.

@@ -2,8 +2,6 @@ package ui
 
 import (
 	_ "embed"
-	"os"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -199,7 +197,7 @@ func (u *UI) Quit() {
 	u.clip.ClearNow()
 	_ = u.core.StopAutoBackup() // writes what is pending
 	if u.exitWatchdog {
-		time.AfterFunc(quitGrace, func() { os.Exit(0) })
+		u.exitProcess() // settings and the vault are saved as they change
 	}
 	u.fa.Quit()
 }
