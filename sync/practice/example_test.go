@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
 	"github.com/sparekey/sparekey/sync/practice"
@@ -80,4 +81,42 @@ func ExampleServer_LoseDevice() {
 	_, err := srv.Seed(serial)
 	fmt.Println(errors.Is(err, practice.ErrSeedLost))
 	// Output: true
+}
+
+// A practice Organization: the management account's admin assumes the
+// OrganizationAccountAccessRole of a member account, whose credentials then
+// act in that member.
+func ExampleServer_AccountCredentials() {
+	srv, _ := practice.New(practice.Options{MemberAccounts: 2})
+	defer srv.Close()
+	endpoint, _ := srv.Start("127.0.0.1:0")
+	stsFor := func(c practice.Credentials) *sts.Client {
+		return sts.New(sts.Options{
+			Region:       "eu-west-1",
+			BaseEndpoint: aws.String(endpoint),
+			Credentials:  credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken),
+		})
+	}
+	member := srv.MemberAccountIDs()[0]
+	out, err := stsFor(srv.AdminCredentials()).AssumeRole(context.Background(), &sts.AssumeRoleInput{
+		RoleArn:         aws.String("arn:aws:iam::" + member + ":role/" + practice.OrganizationAccountAccessRole),
+		RoleSessionName: aws.String("audit"),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	c := out.Credentials
+	id, err := stsFor(practice.Credentials{AccessKeyID: aws.ToString(c.AccessKeyId), SecretAccessKey: aws.ToString(c.SecretAccessKey), SessionToken: aws.ToString(c.SessionToken)}).
+		GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(aws.ToString(id.Arn))
+
+	// A member's own IAM users have keys of their own too.
+	bob, _ := srv.AccountCredentials(member, practice.BobUser)
+	fmt.Println(bob.AccessKeyID != srv.Info().Users[practice.BobUser].AccessKeyID)
+	// Output:
+	// arn:aws:sts::200000000001:assumed-role/OrganizationAccountAccessRole/audit
+	// true
 }
