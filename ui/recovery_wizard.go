@@ -391,7 +391,9 @@ func (w *recoveryWizard) renderSide() {
 			if i < len(path.Steps) {
 				title = path.Steps[i].Title
 			}
-			b := widget.NewButton(fmt.Sprintf("%d. %s — %s", i+1, title, statusWord(s.Status)), func() { w.onJump(i) })
+			// Buttons do not wrap: a long title is shortened here and
+			// shown whole on the step's page.
+			b := widget.NewButton(fmt.Sprintf("%d. %s — %s", i+1, shorten(title, 38), statusWord(s.Status)), func() { w.onJump(i) })
 			b.Alignment = widget.ButtonAlignLeading
 			b.Importance = widget.LowImportance
 			if page.Kind == app.PageStep && page.Step == i {
@@ -459,7 +461,7 @@ func (w *recoveryWizard) runRow(r *recovery.Run) fyne.CanvasObject {
 	abandon := widget.NewButtonWithIcon("Abandon", theme.CancelIcon(), func() { w.onAbandon(id) })
 	name := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	name.Wrapping = fyne.TextWrapWord
-	return container.NewBorder(nil, nil, nil, container.NewHBox(resume, abandon), container.NewVBox(name, dim(line)))
+	return container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(resume, abandon)), container.NewVBox(name, dim(line)))
 }
 
 func (w *recoveryWizard) questionPage() []fyne.CanvasObject {
@@ -786,6 +788,19 @@ func connectionChoices() []string {
 		out = append(out, "AWS profile "+p)
 	}
 	return out
+}
+
+// shorten cuts text to at most n runes, at a word when it can.
+func shorten(text string, n int) string {
+	r := []rune(text)
+	if len(r) <= n {
+		return text
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndex(cut, " "); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,") + "…"
 }
 
 // unfilled reports whether a message still has placeholders for details
