@@ -70,24 +70,36 @@ func (a *App) AWSRoleSession(ctx context.Context, conn AWSConnection, ch *awspro
 	if s, ok := a.CachedAWSRoleSession(ch); ok {
 		return s, nil
 	}
+	rc := a.roleCache()
+	opts := awsprofile.AssumeOptions{Files: awsprofile.DefaultFiles(), EndpointURL: conn.EndpointURL, Region: conn.Region, Now: a.now}
+	// Every role's session is cached under its own profile (a keyring
+	// failure only costs an AssumeRole next time), so a chain starts from
+	// its longest cached part.
+	save := func(i int, c awsprofile.Credentials) { _ = rc.Put(ch.Prefix(i), c) }
+	for i := len(ch.Roles) - 2; i >= 0; i-- {
+		if c, ok := rc.Get(ch.Prefix(i)); ok {
+			if creds, err := ch.AssumeFrom(ctx, c, i+1, opts, save); err == nil {
+				return roleSession(creds, ""), nil
+			}
+			break // start over from the MFA session, which explains any failure
+		}
+	}
 	src, cached, err := a.sourceSession(ctx, conn, ch, false)
 	if err != nil {
 		return nil, err
 	}
-	opts := awsprofile.AssumeOptions{Files: awsprofile.DefaultFiles(), EndpointURL: conn.EndpointURL, Region: conn.Region, Now: a.now}
-	creds, err := ch.Assume(ctx, sourceCredentials(src), opts)
+	creds, err := ch.AssumeFrom(ctx, sourceCredentials(src), 0, opts, save)
 	if errors.Is(err, awsprofile.ErrSourceExpired) && cached {
 		// Revoked or expired early (a clock jump): refresh transparently.
 		a.sessionCache().Forget(ch.Source)
 		if src, _, err = a.sourceSession(ctx, conn, ch, true); err != nil {
 			return nil, err
 		}
-		creds, err = ch.Assume(ctx, sourceCredentials(src), opts)
+		creds, err = ch.AssumeFrom(ctx, sourceCredentials(src), 0, opts, save)
 	}
 	if err != nil {
 		return nil, err
 	}
-	_ = a.roleCache().Put(ch, creds) // a keyring failure only costs an AssumeRole next time
 	return roleSession(creds, src.SerialNumber), nil
 }
 

@@ -23,6 +23,7 @@ import (
 
 	"github.com/sparekey/sparekey/app/testenv"
 	"github.com/sparekey/sparekey/sync/awsmfa"
+	"github.com/sparekey/sparekey/sync/practice"
 	"github.com/sparekey/sparekey/vault"
 )
 
@@ -54,7 +55,9 @@ func startMotoServer(t testing.TB) string {
 }
 
 // actionCounter sits in front of a server and counts the Query actions
-// that pass, so a test can tell how many codes were spent.
+// that succeed, so a test can tell how many codes were spent. (A code the
+// server refuses as already used spends nothing; Sparekey then tries the
+// next one.)
 type actionCounter struct {
 	mu     sync.Mutex
 	counts map[string]int
@@ -64,6 +67,16 @@ func (c *actionCounter) count(action string) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.counts[action]
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
 }
 
 func countingProxy(t *testing.T, target string) (string, *actionCounter) {
@@ -77,12 +90,13 @@ func countingProxy(t *testing.T, target string) (string, *actionCounter) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		if form, err := url.ParseQuery(string(body)); err == nil && form.Get("Action") != "" {
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		proxy.ServeHTTP(rec, r)
+		if form, err := url.ParseQuery(string(body)); err == nil && form.Get("Action") != "" && rec.status < 300 {
 			counter.mu.Lock()
 			counter.counts[form.Get("Action")]++
 			counter.mu.Unlock()
 		}
-		proxy.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
 	return srv.URL, counter
@@ -261,5 +275,164 @@ endpoint_url = %[1]s
 	}
 	if n := counter.count("AssumeRole"); n != 2 {
 		t.Fatalf("AssumeRole called %d times, want 2 (the repeat comes from the cache)", n)
+	}
+}
+
+// TestAWSRoleProfilesPracticeOrg runs the real aws CLI through Sparekey's
+// credential_process against the practice Organization, whose STS checks
+// each role's trust, its aws:MultiFactorAuthPresent condition, external
+// ids and real TOTP codes. alice (self-manage-MFA policy) reaches a
+// member's Admin role, which requires MFA, and through it an Ops role in
+// another member (a chain); a role that does not trust her is refused with
+// Sparekey's explanation. One code is spent for all of it.
+func TestAWSRoleProfilesPracticeOrg(t *testing.T) {
+	awsCLI := testenv.Tool(t, "aws")
+	dbusRun := testenv.Tool(t, "dbus-run-session")
+	testenv.Tool(t, "gnome-keyring-daemon")
+	ctx := context.Background()
+	dir := t.TempDir()
+
+	srv, err := practice.New(practice.Options{StatePath: filepath.Join(dir, "practice.json"), MemberAccounts: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	direct, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	endpoint, counter := countingProxy(t, direct)
+	members := srv.MemberAccountIDs()
+	mgmt := srv.AccountID()
+	adminARN, err := srv.PutRole(members[0], practice.RoleSpec{Name: "Admin", TrustedAccounts: []string{mgmt}, RequireMFA: true, ExternalID: "ext-42"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opsARN, err := srv.PutRole(members[1], practice.RoleSpec{Name: "Ops", TrustedAccounts: []string{members[0]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedARN, err := srv.PutRole(members[1], practice.RoleSpec{Name: "Closed", TrustedAccounts: []string{members[1]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	pass := []byte("correct horse battery staple")
+	passFile := filepath.Join(dir, "pass")
+	if err := os.WriteFile(passFile, pass, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vaultPath := filepath.Join(dir, "home", "data", "vault.age")
+	if err := os.MkdirAll(filepath.Dir(vaultPath), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	v, err := vault.Create(vaultPath, vault.ModePassphrase, vault.Options{Passphrase: func() ([]byte, error) { return pass, nil }, WorkFactor: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	adminKeys := srv.AdminCredentials()
+	admin, err := awsmfa.Connect(ctx, awsmfa.Options{Label: "base", EndpointURL: direct, Region: "us-east-1",
+		Credentials: &awsmfa.Credentials{AccessKeyID: adminKeys.AccessKeyID, SecretAccessKey: adminKeys.SecretAccessKey}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	enrolled, err := admin.Enroll(ctx, v, awsmfa.EnrollRequest{UserName: "alice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial := enrolled.Device.SerialNumber
+	alice, err := srv.UserCredentials("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	enrollCodes := counter.count("GetSessionToken")
+
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	program := self + " -test.run=^TestAWSHelperProcess$ --"
+	configFile, credsFile := filepath.Join(dir, "aws-config"), filepath.Join(dir, "aws-credentials")
+	config := fmt.Sprintf(`[profile base]
+region = us-east-1
+endpoint_url = %[1]s
+
+[profile member-admin]
+role_arn = %[2]s
+source_profile = base
+mfa_serial = %[3]s
+external_id = ext-42
+endpoint_url = %[1]s
+
+[profile member-ops]
+role_arn = %[4]s
+source_profile = member-admin
+role_session_name = alice-ops
+endpoint_url = %[1]s
+
+[profile closed]
+role_arn = %[5]s
+source_profile = base
+mfa_serial = %[3]s
+endpoint_url = %[1]s
+`, endpoint, adminARN, serial, opsARN, closedARN)
+	for _, p := range []string{"member-admin", "member-ops", "closed"} {
+		config += fmt.Sprintf("\n[profile %s-mfa]\nregion = us-east-1\nendpoint_url = %s\ncredential_process = %s aws credentials --profile %s\n", p, endpoint, program, p)
+	}
+	if err := os.WriteFile(configFile, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(credsFile, fmt.Appendf(nil, "[base]\naws_access_key_id = %s\naws_secret_access_key = %s\n", alice.AccessKeyID, alice.SecretAccessKey), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	runtimeDir := filepath.Join(dir, "run")
+	if err := os.MkdirAll(runtimeDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	env := append(os.Environ(),
+		"AWS_CONFIG_FILE="+configFile, "AWS_SHARED_CREDENTIALS_FILE="+credsFile,
+		"AWS_PROFILE=", "AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=", "AWS_SESSION_TOKEN=", "AWS_ENDPOINT_URL=",
+		"SPAREKEY_AWS_HELPER=1", "SPAREKEY_HOME="+filepath.Join(dir, "home"), "SPAREKEY_VAULT="+vaultPath,
+		"SPAREKEY_PASSPHRASE_FILE="+passFile, "HOME="+dir,
+		"XDG_DATA_HOME="+filepath.Join(dir, ".local", "share"), "XDG_RUNTIME_DIR="+runtimeDir,
+		"DISPLAY=", "WAYLAND_DISPLAY=", "NO_AT_BRIDGE=1",
+	)
+	out := func(name string) string { return filepath.Join(dir, name) }
+	script := fmt.Sprintf(`mkdir -p "$HOME/.local/share/keyrings"
+printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
+%[1]q sts get-caller-identity --profile member-admin-mfa --output json > %[2]q || exit 1
+%[1]q sts get-caller-identity --profile member-admin-mfa --output json > %[3]q || exit 1
+%[1]q sts get-caller-identity --profile member-ops-mfa --output json > %[4]q || exit 1
+%[1]q sts get-caller-identity --profile closed-mfa --output json > %[5]q 2>&1 && exit 7
+exit 0`, awsCLI, out("admin1.json"), out("admin2.json"), out("ops.json"), out("closed.txt"))
+	cmd := exec.Command(dbusRun, "--", "sh", "-c", script)
+	cmd.Env = env
+	var output bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &output, &output
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("aws CLI through credential_process: %v\n%s", err, output.String())
+	}
+	for file, want := range map[string]string{
+		"admin1.json": "arn:aws:sts::" + members[0] + ":assumed-role/Admin/",
+		"admin2.json": "arn:aws:sts::" + members[0] + ":assumed-role/Admin/",
+		"ops.json":    "arn:aws:sts::" + members[1] + ":assumed-role/Ops/alice-ops",
+	} {
+		data, _ := os.ReadFile(out(file))
+		var ident struct{ Arn string }
+		if err := json.Unmarshal(data, &ident); err != nil || !strings.HasPrefix(ident.Arn, want) {
+			t.Fatalf("%s: %v %s\n%s", file, err, data, output.String())
+		}
+	}
+	closed, _ := os.ReadFile(out("closed.txt"))
+	if !strings.Contains(string(closed), "refused to let this identity assume the role") {
+		t.Fatalf("denied role:\n%s", closed)
+	}
+	if n := counter.count("GetSessionToken") - enrollCodes; n != 1 {
+		t.Fatalf("GetSessionToken called %d times, want 1", n)
+	}
+	// Admin once (its repeat and the chain's first hop come from the
+	// cache), Ops once; Closed was refused.
+	if n := counter.count("AssumeRole"); n != 2 {
+		t.Fatalf("AssumeRole succeeded %d times, want 2", n)
 	}
 }

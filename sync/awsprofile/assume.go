@@ -56,12 +56,20 @@ type AssumeOptions struct {
 // MFA context of its own: those roles must trust the previous role
 // without an MFA condition (a denial there says so).
 func (c *Chain) Assume(ctx context.Context, source Credentials, opts AssumeOptions) (Credentials, error) {
+	return c.AssumeFrom(ctx, source, 0, opts, nil)
+}
+
+// AssumeFrom is Assume starting at role start with creds: the session of
+// role start-1 (a cached intermediate of a chain), or the source's MFA
+// session when start is 0. done, if set, hears each role's session as it
+// is obtained, so intermediate sessions can be cached too.
+func (c *Chain) AssumeFrom(ctx context.Context, creds Credentials, start int, opts AssumeOptions, done func(i int, c Credentials)) (Credentials, error) {
 	now := time.Now
 	if opts.Now != nil {
 		now = opts.Now
 	}
-	creds := source
-	for i, r := range c.Roles {
+	for i := start; i < len(c.Roles); i++ {
+		r := c.Roles[i]
 		client, err := stsFor(ctx, r.Profile, creds, opts)
 		if err != nil {
 			return Credentials{}, &RoleError{Profile: r.Profile, RoleARN: r.RoleARN, Kind: ErrAssumeRole, Err: err}
@@ -86,6 +94,9 @@ func (c *Chain) Assume(ctx context.Context, source Credentials, opts AssumeOptio
 		creds = Credentials{
 			AccessKeyID: aws.ToString(out.Credentials.AccessKeyId), SecretAccessKey: aws.ToString(out.Credentials.SecretAccessKey),
 			SessionToken: aws.ToString(out.Credentials.SessionToken), Expiration: aws.ToTime(out.Credentials.Expiration),
+		}
+		if done != nil {
+			done(i, creds)
 		}
 	}
 	return creds, nil

@@ -65,6 +65,16 @@ type Chain struct {
 // IsRole reports whether the profile assumes a role.
 func (c *Chain) IsRole() bool { return len(c.Roles) > 0 }
 
+// Prefix is the chain up to and including role i: how the profile of
+// that role gets its credentials. Its fingerprint is the one resolving
+// that profile directly gives, so chains share cached intermediate roles.
+func (c *Chain) Prefix(i int) *Chain {
+	p := *c
+	p.Roles = c.Roles[: i+1 : i+1]
+	p.Profile = c.Roles[i].Profile
+	return &p
+}
+
 // Fingerprint identifies what the chain would assume, so a cached role
 // session is not reused after the config changed under it.
 func (c *Chain) Fingerprint() string {
