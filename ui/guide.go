@@ -26,6 +26,7 @@ type guideWindow struct {
 	win     fyne.Window
 	answers map[string]string             // question key → answer value
 	radios  map[string]*widget.RadioGroup // question key → its choices
+	labels  map[string]*widget.Label      // question key → its text
 	values  map[string]map[string]string  // question key → label → value
 	body    *fyne.Container               // the guide shown
 	scroll  *container.Scroll
@@ -47,7 +48,7 @@ func (u *UI) showGuide() *guideWindow {
 func newGuideWindow(u *UI) *guideWindow {
 	g := &guideWindow{
 		u: u, win: u.fa.NewWindow("Sparekey · Recovery guide"),
-		answers: map[string]string{}, radios: map[string]*widget.RadioGroup{}, values: map[string]map[string]string{},
+		answers: map[string]string{}, radios: map[string]*widget.RadioGroup{}, labels: map[string]*widget.Label{}, values: map[string]map[string]string{},
 	}
 	g.win.SetIcon(u.icon())
 	questions := container.NewVBox(heading("Your situation"))
@@ -66,6 +67,7 @@ func newGuideWindow(u *UI) *guideWindow {
 		g.radios[q.Key] = r
 		text := widget.NewLabelWithStyle(q.Text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		text.Wrapping = fyne.TextWrapWord
+		g.labels[q.Key] = text
 		questions.Add(text)
 		questions.Add(r)
 	}
@@ -90,35 +92,48 @@ func (g *guideWindow) answer(key, value string) {
 }
 
 // render shows the guide for the answers so far, or what is still missing.
+// Questions that do not matter after the answers so far are hidden; an
+// unanswered yes/no question counts as "no", and every other question must
+// be answered (guide.Resolve assumes nothing else).
 func (g *guideWindow) render() {
-	s, who, dev := guide.Situation(g.answers["situation"]), guide.Who(g.answers["who"]), guide.Device(g.answers["device"])
-	var missing []string
-	if s == "" {
-		missing = append(missing, "what happened")
+	answers := guide.Answers{}
+	for k, v := range g.answers {
+		answers[k] = v
 	}
-	if who == "" {
-		missing = append(missing, "who needs to sign in")
-	}
-	if dev == "" && s != guide.Planning {
-		missing = append(missing, "the kind of device")
-	}
-	if len(missing) > 0 {
-		setObjects(g.body, heading("Recovery guide"),
-			para("Answer the questions on the left to get the steps for your case: "+strings.Join(missing, ", ")+" still to go. The last two refine the path; unanswered, they count as \"no\"."))
-		return
-	}
-	facts := guide.Facts{OtherDevice: g.answers["other_device"] == "yes", NoEmailOrPhone: g.answers["email_phone"] == "no-email", PhoneOutdated: g.answers["email_phone"] == "phone-outdated"}
-	gd, err := guide.For(s, who, dev, facts)
-	if err != nil {
-		text := err.Error()
-		if errors.Is(err, guide.ErrNotApplicable) {
-			text = capitalize(strings.TrimPrefix(text, guide.ErrNotApplicable.Error()+": ")) + "."
+	for _, q := range guide.Questions() {
+		if q.Applies(answers) {
+			g.radios[q.Key].Show()
+			g.labels[q.Key].Show()
+			continue
 		}
+		g.radios[q.Key].Hide()
+		g.labels[q.Key].Hide()
+		delete(answers, q.Key)
+	}
+	gd, err := guide.Resolve(answers)
+	var missing *guide.MissingAnswerError
+	switch {
+	case errors.As(err, &missing):
+		setObjects(g.body, heading("Recovery guide"),
+			para("Answer the questions on the left to get the steps for your case; \""+missing.Question.Text+"\" is still to go. A yes/no question left unanswered counts as \"no\"."),
+			g.wizardButton())
+		return
+	case errors.Is(err, guide.ErrNotApplicable):
+		text := capitalize(strings.TrimPrefix(err.Error(), guide.ErrNotApplicable.Error()+": ")) + "."
 		setObjects(g.body, heading("No guide for this combination"), para(text))
 		return
+	case err != nil:
+		setObjects(g.body, heading("No guide for this combination"), para(capitalize(err.Error())+"."))
+		return
 	}
-	setObjects(g.body, g.guideObjects(gd)...)
+	setObjects(g.body, append(g.guideObjects(gd), g.wizardButton())...)
 	g.scroll.ScrollToTop()
+}
+
+// wizardButton offers the same path one step at a time, with progress kept.
+func (g *guideWindow) wizardButton() fyne.CanvasObject {
+	b := widget.NewButtonWithIcon("Walk it step by step…", theme.NavigateNextIcon(), func() { g.u.showRecoveryWizard() })
+	return container.NewHBox(b)
 }
 
 func (g *guideWindow) guideObjects(gd guide.Guide) []fyne.CanvasObject {

@@ -57,6 +57,10 @@ func TestGuideChoices(t *testing.T) {
 			[]string{"Administrator: reset a user's MFA device", "Have the user change their password"}},
 		{"planning needs no device", [][2]string{{"situation", "planning"}, {"who", "iam-user"}},
 			[]string{"Be ready before anything is lost", "5. Audit regularly"}},
+		{"root's email and phone are asked, not assumed", [][2]string{{"situation", "lost"}, {"who", "root"}, {"device", "phone"}},
+			[]string{"\"Can you read the account's email and answer its primary contact phone?\" is still to go"}},
+		{"a kept seed is the fastest way back", [][2]string{{"situation", "app-wiped"}, {"who", "iam-user"}, {"device", "phone"}, {"kept_seed", "yes"}},
+			[]string{"Restore the seed you kept", "It is the fastest recovery there is"}},
 		{"fido never drifts", [][2]string{{"situation", "out-of-sync"}, {"who", "root"}, {"device", "fido"}},
 			[]string{"No guide for this combination", "Security keys and passkeys never go out of sync"}},
 	}
