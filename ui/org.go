@@ -308,7 +308,81 @@ func (t *orgTab) showAccount(a *awsmfa.AccountResult) {
 		section("Unassigned devices", r.OrphanSerials())
 		section("Warnings", r.Warnings)
 	}
+	if t.canRecoverRoot(a) {
+		recoverRoot := widget.NewButtonWithIcon("Remove root MFA…", theme.WarningIcon(), func() { t.previewRootMFA(a.ID) })
+		objs = append(objs, para("If this member's root user lost its MFA device, the management account can remove the device through centralized root access, so the root can sign in and enroll a new one."), container.NewHBox(recoverRoot))
+	}
 	setObjects(t.detail, objs...)
+}
+
+// canRecoverRoot: the organization has centralized root access and the
+// account is a member whose root has MFA devices.
+func (t *orgTab) canRecoverRoot(a *awsmfa.AccountResult) bool {
+	return t.report != nil && t.report.CentralizedRoot && a.ID != t.report.ManagementAccount &&
+		a.Root != nil && a.Root.Source == awsmfa.RootFromRootSession && len(a.Root.MFADevices) > 0
+}
+
+// previewRootMFA looks at the root's devices afresh, then asks before
+// removing exactly those.
+func (t *orgTab) previewRootMFA(account string) {
+	if t.w.running {
+		return
+	}
+	t.w.run("Looking at the root user of "+account, false, func(ctx context.Context, conn app.AWSConnection) (func(), error) {
+		plan, err := t.w.u.core.AWSRootMFAPreview(ctx, conn, account)
+		if err != nil {
+			return nil, err
+		}
+		return func() { t.confirmRootMFA(plan) }, nil
+	})
+}
+
+func (t *orgTab) confirmRootMFA(plan *awsmfa.RootMFAPlan) {
+	if len(plan.Devices) == 0 {
+		t.w.status.SetText("The root user of " + plan.Account + " has no MFA device any more; nothing to remove.")
+		return
+	}
+	allowPassword := widget.NewCheck("Also let the root user recover its password by email", nil)
+	allowPassword.SetChecked(!plan.Password)
+	msg := para(fmt.Sprintf("Remove %d MFA device(s) from the root user of %s?\n\n%s\n\nAnyone who can then sign in as that root can enroll a new device. Sparekey checks afterwards that no device is left.",
+		len(plan.Devices), plan.Account, strings.Join(plan.Devices, "\n")))
+	d := dialog.NewCustomConfirm("Remove root MFA", "Remove", "Cancel", container.NewVBox(msg, allowPassword), func(ok bool) {
+		if ok {
+			t.deactivateRootMFA(plan, allowPassword.Checked)
+		}
+	}, t.w.win)
+	d.Resize(fyne.NewSize(560, 320))
+	d.Show()
+}
+
+func (t *orgTab) deactivateRootMFA(plan *awsmfa.RootMFAPlan, allowPassword bool) {
+	t.w.run("Removing the root MFA of "+plan.Account, false, func(ctx context.Context, conn app.AWSConnection) (func(), error) {
+		res, err := t.w.u.core.AWSRootMFADeactivate(ctx, conn, plan, allowPassword)
+		if err != nil {
+			if res != nil && len(res.Deactivated) > 0 {
+				err = fmt.Errorf("%d device(s) were removed before it stopped; trying again continues: %w", len(res.Deactivated), err)
+			}
+			return nil, err
+		}
+		return func() { t.showRootResult(res) }, nil
+	})
+}
+
+func (t *orgTab) showRootResult(res *awsmfa.RootMFAResult) {
+	lines := []string{}
+	for _, d := range res.Deactivated {
+		lines = append(lines, "Removed "+d)
+	}
+	if res.Verified {
+		lines = append(lines, "Checked: the root user has no MFA device left.")
+	}
+	switch res.Password {
+	case awsmfa.PasswordAllowed:
+		lines = append(lines, "The root user can now recover its password by email (Forgot password on the sign-in page), then enroll a new MFA device.")
+	case awsmfa.PasswordAlreadySet:
+		lines = append(lines, "The root user already has a password: it signs in with it (or recovers it by email) and enrolls a new MFA device.")
+	}
+	setObjects(t.detail, heading("Root MFA of "+res.Account+" removed"), para(strings.Join(lines, "\n")))
 }
 
 // saveReport writes the report as Markdown, or CSV or JSON when the file

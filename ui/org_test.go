@@ -95,3 +95,69 @@ func sortedStrings(s []string) bool {
 	}
 	return true
 }
+
+// TestOrganizationTabRootMFA removes a member root's device from the
+// drill-down: the button appears only for a member root with devices, the
+// confirmation lists the device, and the result says it was checked.
+func TestOrganizationTabRootMFA(t *testing.T) {
+	u, core, _ := newAWSHarness(t)
+	srv, err := practice.New(practice.Options{MemberAccounts: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoint, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	if err := srv.SetRootAccessFeatures(practice.FeatureRootCredentialsManagement, practice.FeatureRootSessions); err != nil {
+		t.Fatal(err)
+	}
+	member := srv.MemberAccountIDs()[0]
+	serial, err := srv.EnableRootDeviceIn(member, practice.RootDeviceName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := srv.AdminCredentials()
+	t.Setenv("AWS_ACCESS_KEY_ID", c.AccessKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", c.SecretAccessKey)
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_ENDPOINT_URL", endpoint)
+
+	w := u.showAWS(tabWhoAmI)
+	t.Cleanup(w.win.Close)
+	tab := newOrgTab(w)
+	content := tab.content()
+	test.Tap(tab.auditButton)
+	waitText(t, w, content, "audited 3, failed 0")
+	rowOf := func(id string) int {
+		for r := range tab.order {
+			if tab.cell(r, orgColAccount) == id {
+				return r
+			}
+		}
+		t.Fatalf("no row for %s", id)
+		return -1
+	}
+	tab.table.Select(widget.TableCellID{Row: rowOf(srv.MemberAccountIDs()[1])})
+	if containsText(tab.detail, "lost its MFA device") {
+		t.Error("a member whose root has no device is offered the removal")
+	}
+	tab.table.Select(widget.TableCellID{Row: rowOf(member)})
+	test.Tap(findButton(t, tab.detail, "Remove root MFA…"))
+	overlay := w.win.Canvas().Overlays().Top()
+	if overlay == nil || !containsText(overlay, serial) {
+		t.Fatal("the confirmation does not list the device")
+	}
+	w.win.Canvas().Overlays().Remove(overlay)
+
+	plan, err := core.AWSRootMFAPreview(t.Context(), w.connection(), member)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab.deactivateRootMFA(plan, true)
+	waitText(t, w, tab.detail, "Checked: the root user has no MFA device left.")
+	if !containsText(tab.detail, "recover its password by email") && !containsText(tab.detail, "already has a password") {
+		t.Error("the result says nothing about the password")
+	}
+}
