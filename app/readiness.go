@@ -480,7 +480,7 @@ func nextAction(id IdentityReadiness, held []*vault.Account) *NextAction {
 // identity, the one to suggest first.
 func ReadinessDrills(root bool) []string {
 	if root {
-		return []string{"root-single-device", "root-second-device"}
+		return []string{"root-single-device", "root-second-device", "root-authentication-failed", "root-missed-call", "root-no-email"}
 	}
 	return []string{"lost-phone-with-admin", "drifted-device", "stolen-phone", "orphan-blocking-enrollment", "restore-after-wipe"}
 }

@@ -45,11 +45,14 @@ type Drill struct {
 
 // Result is a drill's outcome.
 type Result struct {
-	Drill   string                  `json:"drill"`
-	Broken  bool                    `json:"broken,omitempty"`
-	Passed  bool                    `json:"passed"`
-	Reasons []string                `json:"reasons,omitempty"`
+	Drill   string   `json:"drill"`
+	Broken  bool     `json:"broken,omitempty"`
+	Passed  bool     `json:"passed"`
+	Reasons []string `json:"reasons,omitempty"`
+	// Path is the leaf the run ended on; Earlier the leaves it left
+	// through "What if I can't…" branches.
 	Path    string                  `json:"path"`
+	Earlier []string                `json:"earlier,omitempty"`
 	Steps   []recovery.StepState    `json:"steps"`
 	Log     []string                `json:"log"`
 	At      time.Time               `json:"at"`
@@ -64,7 +67,8 @@ var ErrUnknownDrill = errors.New("no such drill")
 
 // List returns the drills, sorted by name.
 func List() []Drill {
-	ds := []Drill{drifted(), lostPhoneWithAdmin(), stolenPhone(), orphanBlocking(), restoreAfterWipe(), rootSingleDevice(), rootSecondDevice()}
+	ds := []Drill{drifted(), lostPhoneWithAdmin(), stolenPhone(), orphanBlocking(), restoreAfterWipe(), rootSingleDevice(), rootSecondDevice(),
+		rootAuthenticationFailed(), rootMissedCall(), rootNoEmail()}
 	sort.Slice(ds, func(i, j int) bool { return ds[i].Name < ds[j].Name })
 	return ds
 }
@@ -160,7 +164,7 @@ func Run(ctx context.Context, name string, broken bool) (*Result, error) {
 		return nil, err
 	}
 	e.run.Drill = d.Name
-	if err := e.walk(leaf, d); err != nil {
+	if err := e.walk(d); err != nil {
 		fail(err.Error())
 	}
 	if len(res.Reasons) == 0 {
@@ -176,14 +180,25 @@ func Run(ctx context.Context, name string, broken bool) (*Result, error) {
 	}
 	res.Passed = len(res.Reasons) == 0
 	res.Steps, res.Log, res.Binding, res.Notes, res.Counts = e.run.Steps, e.log, e.run.Binding, e.run.Notes, e.run.Counts()
+	res.Path, res.Earlier = e.run.Path, e.run.Earlier
 	res.Took = time.Since(start)
 	return res, nil
 }
 
-// walk goes through the run's steps in order, as a person would.
-func (e *env) walk(leaf guide.Guide, d Drill) error {
+// walk goes through the run's steps in order, as a person would. A person
+// step the scenario makes impossible answers with the guide's own "What if
+// I can't…" problem (cantError): the walk does what the branch says first
+// (try again, resend, start over) and, when the same thing fails again,
+// follows the branch to its leaf and walks that one to its end. A branch
+// with nowhere to go fails the drill.
+func (e *env) walk(d Drill) error {
 	store := e.app.RecoveryStore()
+	tries := map[string]int{}
 	for {
+		leaf, err := e.run.Guide()
+		if err != nil {
+			return err
+		}
 		cur := e.run.Current()
 		if cur == nil {
 			return nil
@@ -199,6 +214,29 @@ func (e *env) walk(leaf guide.Guide, d Drill) error {
 		e.run.Mark(st.ID, recovery.Doing, "", now)
 		store.Save(e.run)
 		reason, err := e.doStep(st, d)
+		var cant *cantError
+		if errors.As(err, &cant) {
+			br := cant.branch
+			key := leaf.ID + "/" + st.ID + "/" + br.Problem
+			tries[key]++
+			e.logf("%s: what if I can't: %s → %s", st.ID, br.Problem, br.Then)
+			if tries[key] == 1 {
+				e.logf("%s: tried again, as the guide says", st.ID)
+				continue
+			}
+			if br.Goto == "" {
+				e.run.Mark(st.ID, recovery.Failed, "what if I can't: "+br.Problem, e.clock.Now())
+				store.Save(e.run)
+				return fmt.Errorf("step %q (%s): %s (%q), again after doing what the guide says (%s), and the branch goes nowhere further", st.Title, st.ID, cant.what, br.Problem, br.Then)
+			}
+			e.run.Mark(st.ID, recovery.Failed, "what if I can't: "+br.Problem, e.clock.Now())
+			if err := e.run.Follow(br.Goto, br.Problem, e.clock.Now()); err != nil {
+				return fmt.Errorf("step %q (%s): its branch %q leads to %s: %w", st.Title, st.ID, br.Problem, br.Goto, err)
+			}
+			store.Save(e.run)
+			e.logf("%s: followed the branch to %s", st.ID, br.Goto)
+			continue
+		}
 		if err != nil {
 			e.run.Mark(st.ID, recovery.Failed, err.Error(), e.clock.Now())
 			store.Save(e.run)
@@ -210,6 +248,27 @@ func (e *env) walk(leaf guide.Guide, d Drill) error {
 		store.Save(e.run)
 		e.logf("%s: done: %s", st.ID, reason)
 	}
+}
+
+// cantError is a person step that went wrong in one of the ways its "What
+// if I can't…" list names.
+type cantError struct {
+	branch guide.Branch
+	what   string // what happened, in the drill's words
+}
+
+func (c *cantError) Error() string { return c.what + ": " + c.branch.Problem }
+
+// cant finds the step's branch whose problem mentions keyword: the drill
+// uses the guide's wording, so a changed guide fails the drill instead of
+// drifting from it.
+func cant(st guide.Step, keyword, what string) error {
+	for _, br := range st.IfCant {
+		if strings.Contains(br.Problem, keyword) {
+			return &cantError{branch: br, what: what}
+		}
+	}
+	return fmt.Errorf("%s, and step %q has no \"What if I can't\" answer mentioning %q", what, st.ID, keyword)
 }
 
 func (e *env) doStep(st guide.Step, d Drill) (string, error) {

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/sparekey/sparekey/app"
 	"github.com/sparekey/sparekey/app/guide"
 )
 
@@ -19,7 +21,10 @@ var wantBrokenReason = map[string]string{
 	"lost-phone-with-admin":      "still assigned to alice",
 	"orphan-blocking-enrollment": "already exists",
 	"restore-after-wipe":         "does not hold device",
-	"root-single-device":         "AWS Support",
+	"root-single-device":         "not two consecutive codes",
+	"root-authentication-failed": "still has ACCOUNT_ID to fill",
+	"root-missed-call":           "sign-up or payment records",
+	"root-no-email":              "No email arrives",
 	"root-second-device":         "no other device",
 	"stolen-phone":               "password was not changed",
 }
@@ -71,6 +76,57 @@ func TestEveryGuideDrillExists(t *testing.T) {
 	}
 	if _, err := Find("juggling"); !errors.Is(err, ErrUnknownDrill) {
 		t.Errorf("unknown drill: %v", err)
+	}
+}
+
+// TestDrillWordingIsTheGuides: every console label a drill quotes in its
+// log is the guide's wording on the leaves it walked, and the failure
+// branches end where the guide sends them.
+func TestDrillWordingIsTheGuides(t *testing.T) {
+	quoted := regexp.MustCompile(`"([^"]+)"`)
+	wantEnd := map[string]string{
+		"root-authentication-failed": "lost/root/phone/support",
+		"root-missed-call":           "lost/root/phone/support",
+		"root-no-email":              "lost/root/phone",
+		"root-single-device":         "lost/root/phone",
+	}
+	for name, end := range wantEnd {
+		t.Run(name, func(t *testing.T) {
+			res, err := Run(context.Background(), name, false)
+			if err != nil || !res.Passed {
+				t.Fatalf("%v %+v", err, res)
+			}
+			if res.Path != end {
+				t.Errorf("ended on %s, want %s", res.Path, end)
+			}
+			var text strings.Builder
+			for _, id := range append(res.Earlier, res.Path) {
+				g, _ := guide.Lookup(id)
+				for _, st := range g.Steps {
+					text.WriteString(st.Title + st.Where + st.Detail + strings.Join(st.Labels, "\n"))
+					for _, br := range st.IfCant {
+						text.WriteString(br.Problem + br.Then)
+					}
+				}
+			}
+			for _, line := range res.Log {
+				for _, m := range quoted.FindAllStringSubmatch(line, -1) {
+					if !strings.Contains(text.String(), m[1]) {
+						t.Errorf("the drill says %q, which the guide does not: %s", m[1], line)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestReadinessCountsEveryDrill(t *testing.T) {
+	for _, root := range []bool{true, false} {
+		for _, name := range app.ReadinessDrills(root) {
+			if _, err := Find(name); err != nil {
+				t.Errorf("readiness counts drill %q: %v", name, err)
+			}
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/sparekey/sparekey/app"
 	"github.com/sparekey/sparekey/app/guide"
+	"github.com/sparekey/sparekey/app/recovery"
 	"github.com/sparekey/sparekey/sync/awsmfa"
 	"github.com/sparekey/sparekey/sync/practice"
 	"github.com/sparekey/sparekey/vault"
@@ -290,18 +292,92 @@ func rootSingleDevice() Drill {
 	return Drill{
 		Name: "root-single-device", Title: "Root's only device is lost: alternative factors, then assign a new one with two codes",
 		Path:   "lost/root/phone",
-		Broken: "the account's email is out of reach, so alternative factors cannot start",
+		Broken: "the codes reach \"MFA code 1\" and \"MFA code 2\" a minute late, so they are not two consecutive codes",
 		setup: func(e *env) error {
-			if err := e.srv.Reset(practice.PresetRootWithDevice); err != nil {
+			c, err := lostRootDevice(e)
+			c.staleCodes = e.broken
+			return err
+		},
+		check: func(e *env) error { return rootEndState(e, 1) },
+	}
+}
+
+// lostRootDevice sets up root with a single device, lost, and the console
+// where the email and the phone both answer.
+func lostRootDevice(e *env) (*console, error) {
+	if err := e.srv.Reset(practice.PresetRootWithDevice); err != nil {
+		return nil, err
+	}
+	lost := e.srv.DeviceSerial(practice.RootDeviceName)
+	if err := e.srv.LoseDevice(lost); err != nil {
+		return nil, err
+	}
+	e.conn = rootConn
+	e.bind = guide.Binding{AccountID: e.srv.AccountID(), Serial: lost}
+	e.console = &console{e: e, emailReachable: true, phoneReachable: true, lostSerial: lost, newName: "root-sparekey"}
+	return e.console, nil
+}
+
+// viaSupport is the end every root failure branch leads to: the path left
+// for AWS Support, the device removed, a new one assigned.
+func viaSupport(e *env) error {
+	if !slices.Contains(e.run.Earlier, "lost/root/phone") || e.run.Path != "lost/root/phone/support" {
+		return fmt.Errorf("the run did not go from lost/root/phone to AWS Support (path %s, earlier %v)", e.run.Path, e.run.Earlier)
+	}
+	return rootEndState(e, 1)
+}
+
+func rootAuthenticationFailed() Drill {
+	return Drill{
+		Name: "root-authentication-failed", Title: "Root: \"Authentication failed\" at alternative factors, twice: AWS Support removes the device",
+		Path:   "lost/root/phone",
+		Broken: "the vault knows nothing of the account, so the text for AWS Support lacks the account ID",
+		setup: func(e *env) error {
+			c, err := lostRootDevice(e)
+			if err != nil {
 				return err
 			}
-			lost := e.srv.DeviceSerial(practice.RootDeviceName)
-			if err := e.srv.LoseDevice(lost); err != nil {
+			c.authFailures = 2
+			if e.broken {
+				e.bind.AccountID = ""
+			}
+			return nil
+		},
+		check: viaSupport,
+	}
+}
+
+func rootMissedCall() Drill {
+	return Drill{
+		Name: "root-missed-call", Title: "Root: the verification call never comes: start over, then AWS Support",
+		Path:   "lost/root/phone",
+		Broken: "the account's sign-up and payment records are not at hand, so AWS Support cannot confirm the owner",
+		setup: func(e *env) error {
+			c, err := lostRootDevice(e)
+			if err != nil {
 				return err
 			}
-			e.conn = rootConn
-			e.bind = guide.Binding{AccountID: e.srv.AccountID(), Serial: lost}
-			e.console = &console{e: e, emailReachable: !e.broken, phoneReachable: true, lostSerial: lost, newName: "root-sparekey"}
+			c.callsMissed, c.noRecords = 2, e.broken
+			return nil
+		},
+		check: viaSupport,
+	}
+}
+
+func rootNoEmail() Drill {
+	return Drill{
+		Name: "root-no-email", Title: "Root: the verification email does not come; \"Resend the email\" brings it",
+		Path:   "lost/root/phone",
+		Broken: "the email never arrives, even resent",
+		setup: func(e *env) error {
+			c, err := lostRootDevice(e)
+			if err != nil {
+				return err
+			}
+			c.emailsLost = 1
+			if e.broken {
+				c.emailsLost = 2
+			}
 			return nil
 		},
 		check: func(e *env) error { return rootEndState(e, 1) },
@@ -367,34 +443,62 @@ func rootEndState(e *env, want int) error {
 }
 
 // console simulates the AWS console's root screens, with the same labels
-// as the guide. It only does what the console would: every change goes
-// through the practice account.
+// as the guide, and AWS Support. It only does what they would: every change
+// goes through the practice account. The counters make things go wrong the
+// ways the guide's "What if I can't…" lists name.
 type console struct {
 	e                              *env
 	emailReachable, phoneReachable bool
-	signedIn                       bool
-	lostSerial, spare              string
-	newName, newSerial, newSeed    string
+	// authFailures: how many times choosing "Sign in using alternative
+	// factors" ends in "Authentication failed".
+	authFailures int
+	// emailsLost: how many verification emails never arrive.
+	emailsLost int
+	// callsMissed: how many times "Call me now" brings no call.
+	callsMissed int
+	// noRecords: the sign-up and payment records are not at hand, so AWS
+	// Support cannot confirm who owns the account.
+	noRecords bool
+	// staleCodes: the person types a code that has already gone by.
+	staleCodes bool
+	// supportRemoved: AWS Support removed the lost device.
+	supportRemoved              bool
+	signedIn                    bool
+	lostSerial, spare           string
+	newName, newSerial, newSeed string
 }
 
 func (c *console) do(st guide.Step) (string, error) {
 	e := c.e
 	switch st.ID {
 	case "root-sign-in":
+		if c.supportRemoved {
+			c.signedIn = true
+			return "\"Root user\", email and password: with no MFA device left, AWS asks to register one before anything else", nil
+		}
 		c.signedIn = false
 		return "\"Root user\", email and password accepted; the MFA page asks for a code", nil
 	case "troubleshoot":
 		return "chose \"Having problems with your authentication device? Click here\"", nil
 	case "alternative-factors":
+		if c.authFailures > 0 {
+			c.authFailures--
+			return "", cant(st, "Authentication failed", "choosing \"Sign in using alternative factors\" showed \"Authentication failed\"")
+		}
 		return "chose \"Sign in using alternative factors\"", nil
 	case "verify-email":
 		if !c.emailReachable {
-			return "", errors.New("\"Send verification email\" sent \"AWS Email Verification\" to a mailbox out of reach: what if I can't read that mailbox? AWS Support (lost/root/phone/support)")
+			return "", cant(st, "can't read that mailbox", "\"Send verification email\" sent \"AWS Email Verification\" to a mailbox out of reach")
+		}
+		if c.emailsLost > 0 {
+			c.emailsLost--
+			return "", cant(st, "No email arrives", "after \"Send verification email\", no \"AWS Email Verification\" arrived")
 		}
 		return "\"AWS Email Verification\" arrived; followed \"Verify your email address\"", nil
 	case "verify-phone":
-		if !c.phoneReachable {
-			return "", errors.New("\"Call me now\": no call came")
+		if !c.phoneReachable || c.callsMissed > 0 {
+			c.callsMissed--
+			return "", cant(st, "No call comes", "\"Call me now\": no call came")
 		}
 		shown := sixDigits()
 		keyed := shown // the person keys in the number the page shows
@@ -405,6 +509,8 @@ func (c *console) do(st guide.Step) (string, error) {
 	case "console":
 		c.signedIn = true
 		return "\"Sign in to the console\": on Security credentials", nil
+	case "support-form":
+		return c.support(st)
 	case "sign-in-other":
 		if c.spare == "" {
 			return "", errors.New("no other device is registered and held: sign-in with another device is impossible")
@@ -443,6 +549,30 @@ func (c *console) do(st guide.Step) (string, error) {
 	return "simulated: " + st.Title, nil
 }
 
+// support is AWS Support answering the "Request assistance with lost or
+// unusable MFA device" form: days of waiting (the step waits, as a real
+// run would), then the device removed, or no removal without the records
+// that prove who owns the account.
+func (c *console) support(st guide.Step) (string, error) {
+	e := c.e
+	for _, label := range []string{"I'm still having problems and would like to contact AWS Support", "Submit"} {
+		if !slices.Contains(st.Labels, label) {
+			return "", fmt.Errorf("the support step no longer names %q", label)
+		}
+	}
+	e.run.Mark(st.ID, recovery.Waiting, st.Wait, e.clock.Now())
+	e.app.RecoveryStore().Save(e.run)
+	e.logf("%s: submitted; waiting for %s", st.ID, st.Wait)
+	if c.noRecords {
+		return "", cant(st, "sign-up or payment records", "AWS Support could not confirm who owns the account")
+	}
+	if _, err := e.app.AWSRemoveDevice(e.ctx, rootConn, "", c.lostSerial); err != nil {
+		return "", errors.New(app.ExplainAWS(err))
+	}
+	c.supportRemoved = true
+	return "AWS Support checked the records and removed " + c.lostSerial, nil
+}
+
 // assignCodes is the console's check of "MFA code 1" and "MFA code 2":
 // two consecutive codes of the new device's seed, computed here with an
 // HOTP implementation of its own. On success the new device is bound to
@@ -455,6 +585,10 @@ func (c *console) assignCodes(code1, code2 string) error {
 	opts := hotp.ValidateOpts{Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
 	want1, _ := hotp.GenerateCodeCustom(c.newSeed, step, opts)
 	want2, _ := hotp.GenerateCodeCustom(c.newSeed, step+1, opts)
+	if c.staleCodes {
+		// Typed a minute late: the first code has gone by.
+		code1, _ = hotp.GenerateCodeCustom(c.newSeed, step-2, opts)
+	}
 	if code1 != want1 || code2 != want2 {
 		_, _ = c.e.app.AWSRemoveDevice(c.e.ctx, rootConn, "", c.newSerial)
 		c.newSerial = ""
