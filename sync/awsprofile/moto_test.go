@@ -110,26 +110,53 @@ role_session_name = alice-target
 	}
 }
 
-// TestAssumeDenied: an account that refuses the role gives ErrRoleDenied
-// naming the profile and the role, and what to check. moto trusts
-// everyone, so the refusal comes from a server answering exactly as STS
-// does (the Query protocol's ErrorResponse).
-func TestAssumeDenied(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/xml")
-		w.Header().Set("x-amzn-RequestId", "c6104cbe-af31-11e0-8154-cbc7ccf896c7")
-		w.WriteHeader(http.StatusForbidden)
-		fmt.Fprint(w, `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/alice is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::444455556666:role/Admin</Message></Error><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ErrorResponse>`)
-	}))
-	defer srv.Close()
-	files := writeTestFiles(t, "[profile admin]\nrole_arn = arn:aws:iam::444455556666:role/Admin\nsource_profile = base\n", testCredentials)
-	ch, err := Resolve(context.Background(), "admin", files)
-	if err != nil {
-		t.Fatal(err)
+// TestAssumeRefused: an account that refuses the role gives ErrRoleDenied
+// naming the profile and the role, and what to check; a revoked or
+// expired MFA session gives ErrSourceExpired on the first role only (the
+// caller then gets a new session), never on a later role of a chain.
+// moto trusts everyone, so the refusals come from a server answering
+// exactly as STS does (the Query protocol's ErrorResponse).
+func TestAssumeRefused(t *testing.T) {
+	tests := []struct {
+		name, profile, code, message string
+		want                         error
+	}{
+		{"denied", "admin", "AccessDenied", "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::444455556666:role/Admin", ErrRoleDenied},
+		{"denied in a chain", "deep", "AccessDenied", "User: arn:aws:sts::444455556666:assumed-role/Admin/x is not authorized to perform: sts:AssumeRole", ErrRoleDenied},
+		{"expired session", "admin", "ExpiredToken", "The security token included in the request is expired", ErrSourceExpired},
+		{"revoked session", "admin", "InvalidClientTokenId", "The security token included in the request is invalid.", ErrSourceExpired},
+		{"throttled", "admin", "Throttling", "Rate exceeded", ErrAssumeRole},
 	}
-	_, err = ch.Assume(context.Background(), Credentials{AccessKeyID: "ASIAX", SecretAccessKey: "s", SessionToken: "t"}, AssumeOptions{Files: files, EndpointURL: srv.URL})
-	var re *RoleError
-	if !errors.Is(err, ErrRoleDenied) || !errors.As(err, &re) || re.Profile != "admin" || !strings.Contains(err.Error(), "not authorized") {
-		t.Fatalf("err = %v", err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			calls := 0
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				calls++
+				w.Header().Set("Content-Type", "text/xml")
+				if tt.profile == "deep" && calls == 1 {
+					fmt.Fprint(w, `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIAFIRSTHOP</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROA:x</AssumedRoleId><Arn>arn:aws:sts::444455556666:assumed-role/Admin/x</Arn></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ResponseMetadata></AssumeRoleResponse>`)
+					return
+				}
+				w.WriteHeader(http.StatusForbidden)
+				fmt.Fprintf(w, `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ErrorResponse>`, tt.code, tt.message)
+			}))
+			defer srv.Close()
+			files := writeTestFiles(t, "[profile admin]\nrole_arn = arn:aws:iam::444455556666:role/Admin\nsource_profile = base\n[profile deep]\nrole_arn = arn:aws:iam::777788889999:role/Deep\nsource_profile = admin\n", testCredentials)
+			ch, err := Resolve(context.Background(), tt.profile, files)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = ch.Assume(context.Background(), Credentials{AccessKeyID: "ASIAX", SecretAccessKey: "s", SessionToken: "t"}, AssumeOptions{Files: files, EndpointURL: srv.URL})
+			var re *RoleError
+			if !errors.Is(err, tt.want) || !errors.As(err, &re) || re.Profile != tt.profile {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+			if tt.want == ErrRoleDenied && !strings.Contains(err.Error(), "not authorized") {
+				t.Fatalf("the message lost AWS's words: %v", err)
+			}
+			if re.Chained && !strings.Contains(err.Error(), "carries no MFA") {
+				t.Fatalf("a chained refusal does not explain chaining: %v", err)
+			}
+		})
 	}
 }
