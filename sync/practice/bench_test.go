@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // BenchmarkListMFADevices measures ListMFADevices requests per second
@@ -82,9 +83,18 @@ func BenchmarkListMFADevices(b *testing.B) {
 // audit: ListAccounts through every page of a 200-member Organization, then
 // one AssumeRole into each member's OrganizationAccountAccessRole, over
 // loopback HTTP with SigV4 on every request, with 8 callers at a time.
-// One iteration is the whole fan-out (10 + 200 requests).
+// One iteration is the whole fan-out (10 + 200 requests). With 50 ms of
+// injected latency the pages come one after another and the AssumeRoles
+// eight at a time: about 10×50 + 25×50 ms if the server never serializes
+// the wait.
 func BenchmarkOrganizationFanOut(b *testing.B) {
-	srv, err := New(Options{MemberAccounts: 200})
+	for _, latency := range []time.Duration{0, 50 * time.Millisecond} {
+		b.Run("latency="+latency.String(), func(b *testing.B) { benchmarkFanOut(b, latency) })
+	}
+}
+
+func benchmarkFanOut(b *testing.B, latency time.Duration) {
+	srv, err := New(Options{MemberAccounts: 200, Latency: latency})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -278,7 +278,9 @@ func (s *Server) enableRootDeviceLocked(st *state, name string) (string, error) 
 // root and the preset users survive, so credentials printed by
 // `sparekey practice serve` keep working; devices, seeds, sessions, other
 // users and the credential report start afresh, and injected faults are
-// cleared.
+// cleared. An Organization keeps its id and member accounts, each reset the
+// same way; roles other than OrganizationAccountAccessRole, suspensions,
+// the delegated administrator and the root access features go.
 func (s *Server) Reset(p Preset) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
