@@ -75,6 +75,7 @@ var (
 	ErrRootCaller          = errors.New("a root user cannot start a root session")
 	ErrNotInOrganization   = errors.New("the account is not a member of this organization")
 	ErrManagementRoot      = errors.New("the management account's root user is outside centralized root access")
+	ErrWrongAccount        = errors.New("the credentials reach another account than the one listed")
 )
 
 // DefaultOrgRole is the role Organizations creates in the accounts it creates.
@@ -301,6 +302,7 @@ const (
 	ReasonNetwork      FailureReason = "network"
 	ReasonCredentials  FailureReason = "credentials"
 	ReasonCanceled     FailureReason = "canceled"
+	ReasonWrongAccount FailureReason = "wrong-account"
 	ReasonOther        FailureReason = "error"
 )
 
@@ -326,6 +328,8 @@ func reasonOf(err error) FailureReason {
 		return ReasonSuspended
 	case errors.Is(err, ErrRoleDenied):
 		return ReasonRoleDenied
+	case errors.Is(err, ErrWrongAccount):
+		return ReasonWrongAccount
 	case errors.Is(err, ErrAccessDenied), errors.Is(err, ErrMFARequired):
 		return ReasonAccessDenied
 	case errors.Is(err, ErrThrottled):
@@ -572,6 +576,14 @@ func (o *Org) auditAccount(ctx context.Context, acct OrgAccount, caller *Identit
 	audit.Progress = nil
 	rep, err := client.Audit(ctx, audit)
 	if err != nil {
+		res.Status, res.Failure = AccountFailed, newFailure("audit", err)
+		return res
+	}
+	// A profile named for the wrong account would otherwise file another
+	// account's findings under this one.
+	if rep.Account != acct.ID {
+		err := &Error{Op: "GetCallerIdentity", Kind: ErrWrongAccount, Err: ErrWrongAccount,
+			Guidance: "The credentials used for account " + acct.ID + " belong to account " + rep.Account + ". Name the right profile for this account."}
 		res.Status, res.Failure = AccountFailed, newFailure("audit", err)
 		return res
 	}

@@ -167,7 +167,7 @@ func TestMotoOrgAudit(t *testing.T) {
 // instead of the role, and reports a profile that does not work as that
 // account's failure while the others are audited.
 func TestMotoOrgProfiles(t *testing.T) {
-	m := newMotoOrg(t, "alpha", "beta")
+	m := newMotoOrg(t, "alpha", "beta", "gamma")
 	dir := t.TempDir()
 	cfgFile := filepath.Join(dir, "config")
 	// The profile holds a session of another role in alpha.
@@ -189,7 +189,7 @@ func TestMotoOrgProfiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep, err := org.Audit(context.Background(), OrgAuditOptions{
-		Profiles: map[string]string{m.members[0]: "alpha-admin", m.members[1]: "broken"},
+		Profiles: map[string]string{m.members[0]: "alpha-admin", m.members[1]: "broken", m.members[2]: "alpha-admin"},
 		Audit:    AuditOptions{PollInterval: 10 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
@@ -205,6 +205,12 @@ func TestMotoOrgProfiles(t *testing.T) {
 				t.Errorf("beta via a broken profile = %+v", a)
 			} else if a.Failure.Err() == nil || !errors.As(a.Failure.Err(), new(*Error)) {
 				t.Errorf("beta's failure is not typed: %v", a.Failure.Err())
+			}
+		case m.members[2]:
+			// alpha's profile named for gamma: alpha's findings must not
+			// be filed under gamma.
+			if a.Status != AccountFailed || a.Report != nil || !errors.Is(a.Failure.Err(), ErrWrongAccount) {
+				t.Errorf("gamma via alpha's profile = %+v (%+v)", a, a.Failure)
 			}
 		}
 	}

@@ -125,6 +125,7 @@ func TestReasonOf(t *testing.T) {
 	}{
 		{&Error{Kind: ErrAccountSuspended}, ReasonSuspended},
 		{&Error{Kind: ErrRoleDenied}, ReasonRoleDenied},
+		{&Error{Kind: ErrWrongAccount}, ReasonWrongAccount},
 		{&Error{Kind: ErrMFARequired}, ReasonAccessDenied},
 		{&Error{Kind: ErrThrottled}, ReasonThrottled},
 		{&Error{Kind: ErrNetwork}, ReasonNetwork},
