@@ -24,6 +24,7 @@ import (
 	"github.com/sparekey/sparekey/app/testenv"
 	"github.com/sparekey/sparekey/sync/awsmfa"
 	"github.com/sparekey/sparekey/sync/awsprofile"
+	"github.com/sparekey/sparekey/sync/practice"
 	"github.com/sparekey/sparekey/vault"
 )
 
@@ -255,5 +256,81 @@ source_profile = loop-a
 	f.Close()
 	if _, err := a.ApplyAWSProfileSetup(stale); !errors.Is(err, awsprofile.ErrConfigChanged) {
 		t.Fatalf("stale plan: %v", err)
+	}
+}
+
+// TestAWSRoleSessionRevoked: a cached MFA session that AWS no longer
+// accepts (revoked, or expired early) is replaced transparently, against
+// the practice Organization, which checks every credential and code.
+func TestAWSRoleSessionRevoked(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	srv, err := practice.New(practice.Options{StatePath: filepath.Join(dir, "practice.json"), MemberAccounts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoint, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	roleARN, err := srv.PutRole(srv.MemberAccountIDs()[0], practice.RoleSpec{Name: "Admin", TrustedAccounts: []string{srv.AccountID()}, RequireMFA: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := New(Options{Paths: PathsUnder(dir), Keyring: &vault.MemoryKeyring{}, WorkFactor: 10})
+	if err := a.CreateVault(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := a.Vault()
+	keys := srv.AdminCredentials()
+	admin, err := awsmfa.Connect(ctx, awsmfa.Options{EndpointURL: endpoint, Region: "us-east-1", Credentials: &awsmfa.Credentials{AccessKeyID: keys.AccessKeyID, SecretAccessKey: keys.SecretAccessKey}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := admin.Enroll(ctx, v, awsmfa.EnrollRequest{UserName: "alice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice, err := srv.UserCredentials("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	configFile, credsFile := filepath.Join(dir, "config"), filepath.Join(dir, "credentials")
+	if err := os.WriteFile(configFile, fmt.Appendf(nil, "[profile base]\nendpoint_url = %[1]s\n\n[profile prod]\nrole_arn = %[2]s\nsource_profile = base\nmfa_serial = %[3]s\nendpoint_url = %[1]s\n", endpoint, roleARN, res.Device.SerialNumber), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(credsFile, fmt.Appendf(nil, "[base]\naws_access_key_id = %s\naws_secret_access_key = %s\n", alice.AccessKeyID, alice.SecretAccessKey), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_CONFIG_FILE", configFile)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", credsFile)
+	for _, k := range []string{"AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_REGION"} {
+		t.Setenv(k, "")
+	}
+
+	revoked := &awsmfa.Session{AccessKeyID: "ASIAREVOKEDEXAMPLE01", SecretAccessKey: "gone", SessionToken: "gone", Expiration: time.Now().Add(6 * time.Hour)}
+	if err := a.sessionCache().Put("base", revoked); err != nil {
+		t.Fatal(err)
+	}
+	conn := AWSConnection{Profile: "prod"}
+	ch, err := a.AWSRoleChain(ctx, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := a.AWSRoleSession(ctx, conn, ch)
+	if err != nil {
+		t.Fatalf("a revoked cached session was not replaced: %v", err)
+	}
+	if fresh, ok := a.sessionCache().Get("base"); !ok || fresh.AccessKeyID == revoked.AccessKeyID {
+		t.Fatal("the revoked session is still cached")
+	}
+	c, err := awsmfa.Connect(ctx, awsmfa.Options{EndpointURL: endpoint, Region: "us-east-1", Credentials: &awsmfa.Credentials{AccessKeyID: s.AccessKeyID, SecretAccessKey: s.SecretAccessKey, SessionToken: s.SessionToken}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := c.WhoAmI(ctx)
+	if err != nil || !strings.Contains(id.Arn, ":assumed-role/Admin/") {
+		t.Fatalf("role session identity: %+v %v", id, err)
 	}
 }
