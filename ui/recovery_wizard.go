@@ -53,6 +53,8 @@ type recoveryWizard struct {
 	inputs       stepInputs
 	plan         *widget.Label
 	doIt         *widget.Button
+
+	drill drillState // the last rehearsal run from here
 }
 
 // stepInputs are what a Sparekey step may need from the person. Codes and
@@ -435,7 +437,8 @@ func (w *recoveryWizard) runsPage() []fyne.CanvasObject {
 	if len(open) > 0 {
 		start.Importance = widget.MediumImportance
 	}
-	return append(objs, container.NewHBox(start))
+	objs = append(objs, container.NewHBox(start))
+	return append(objs, w.drillPicker()...)
 }
 
 // runRow is one unfinished run: what it is, how far, Resume and Abandon.
@@ -761,6 +764,9 @@ func (w *recoveryWizard) summaryPage() []fyne.CanvasObject {
 		list("Skipped", s.Skipped, "")
 	}
 	list("What to do next", s.Next, "")
+	if name := w.model.Path().Drill; name != "" {
+		objs = append(objs, w.drillButton(name)...)
+	}
 	if s.Complete {
 		finish := widget.NewButtonWithIcon("Finish this recovery", theme.ConfirmIcon(), w.onFinish)
 		finish.Importance = widget.HighImportance

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/sparekey/sparekey/app"
+	"github.com/sparekey/sparekey/app/drill"
 	"github.com/sparekey/sparekey/app/guide"
 	"github.com/sparekey/sparekey/app/recovery"
 	"github.com/sparekey/sparekey/sync/awsmfa"
@@ -266,5 +267,34 @@ func BenchmarkOpenBareWindow(b *testing.B) {
 		w.Resize(fyne.NewSize(1000, 700))
 		w.Show()
 		w.Close()
+	}
+}
+
+// A drill from the first page runs on a throwaway practice account and
+// its result is kept for the readiness score.
+func TestRecoveryWizardDrill(t *testing.T) {
+	h := newHarness(t, "keyring", nil)
+	w := h.u.showRecoveryWizard()
+	t.Cleanup(w.win.Close)
+	var pick *widget.Select
+	walk(w.page, func(o fyne.CanvasObject) {
+		if s, ok := o.(*widget.Select); ok && s.PlaceHolder == "Choose a situation to rehearse" {
+			pick = s
+		}
+	})
+	if pick == nil {
+		t.Fatal("the first page offers no drill")
+	}
+	d, err := drill.Find("drifted-device")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pick.SetSelected(d.Title)
+	test.Tap(findButton(t, w.page, "Run the drill"))
+	if !containsText(w.page, "Passed: the drill drifted-device") {
+		t.Fatalf("no pass shown; status %q", w.status.Text)
+	}
+	if _, err := os.Stat(filepath.Join(h.core.Paths().Data, app.DrillResultsFile)); err != nil {
+		t.Errorf("the result was not kept: %v", err)
 	}
 }
