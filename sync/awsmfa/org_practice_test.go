@@ -342,3 +342,29 @@ func BenchmarkOrgAudit200(b *testing.B) {
 		})
 	}
 }
+
+// TestPracticeOrgAuditAccessDenied: a role that may not read MFA devices
+// fails its account's audit as access-denied; the other account is audited.
+func TestPracticeOrgAuditAccessDenied(t *testing.T) {
+	e := startPracticeOrg(t, 2, 0)
+	m := e.srv.MemberAccountIDs()
+	if _, err := e.srv.PutRole(m[0], practice.RoleSpec{Name: DefaultOrgRole, Actions: []string{"iam:ListUsers"}}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := e.org(t, e.srv.AdminCredentials()).Audit(context.Background(), OrgAuditOptions{Audit: AuditOptions{PollInterval: time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range rep.Accounts {
+		switch a.ID {
+		case m[0]:
+			if a.Status != AccountFailed || a.Failure.Reason != ReasonAccessDenied || a.Failure.Step != "audit" {
+				t.Errorf("limited role: %+v %+v", a, a.Failure)
+			}
+		default:
+			if a.Status != AccountAudited {
+				t.Errorf("%s: %+v", a.ID, a.Failure)
+			}
+		}
+	}
+}
