@@ -1,3 +1,5 @@
+//go:build !windows
+
 package app
 
 import (
@@ -28,7 +30,7 @@ var screenSaverInterfaces = []string{
 func WatchScreenLock(ctx context.Context, onLock func()) (stop func(), err error) {
 	conn, err := dbus.ConnectSessionBus(dbus.WithContext(ctx))
 	if err != nil {
-		return nil, fmt.Errorf("cannot follow the screen lock (no session bus): %w", err)
+		return nil, fmt.Errorf("%w (no session bus): %w", ErrNoScreenLockSignal, err)
 	}
 	return watchScreenLockOn(ctx, conn, onLock)
 }

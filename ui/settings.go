@@ -133,7 +133,7 @@ func (u *UI) showSettings() {
 	form := widget.NewForm(
 		widget.NewFormItem("Clear copied codes", clip.sel),
 		widget.NewFormItem("Lock when idle", lock.sel),
-		widget.NewFormItem("", screen),
+		widget.NewFormItem("", u.screenLockChoice(screen)),
 		widget.NewFormItem("Theme", th),
 		widget.NewFormItem("Codes", next),
 		widget.NewFormItem("Tray", trayBox),
