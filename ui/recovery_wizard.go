@@ -171,6 +171,14 @@ func (w *recoveryWizard) onFollow(i int) {
 // onDoIt runs the Sparekey step on show, off the UI goroutine, and records
 // how it went.
 func (w *recoveryWizard) onDoIt() {
+	// A step that keeps or reads a seed waits for the vault; saying so
+	// beats recording a failure that is no failure of the step.
+	if st, _, ok := w.model.Step(); ok && needsVault(st.Action) {
+		if state, _ := w.u.core.State(); state != app.StateUnlocked {
+			w.report(errVaultFirst)
+			return
+		}
+	}
 	t := w.target()
 	step, t, err := w.model.BeginStep(t)
 	if err != nil {
@@ -778,6 +786,18 @@ func (w *recoveryWizard) summaryPage() []fyne.CanvasObject {
 }
 
 // ---- small pieces ----
+
+// errVaultFirst says why a step that needs the vault did not start.
+var errVaultFirst = errors.New("this step keeps or reads a seed in the vault: create or unlock the vault in Sparekey's main window first, then Do it again")
+
+// needsVault reports whether an action keeps or reads a seed.
+func needsVault(a guide.Action) bool {
+	switch a {
+	case guide.ActionDeactivate, guide.ActionOrphans, guide.ActionAudit, guide.ActionResyncTyped:
+		return false
+	}
+	return true
+}
 
 func needsAWS(a guide.Action) bool {
 	switch a {

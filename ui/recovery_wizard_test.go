@@ -106,6 +106,16 @@ func TestRecoveryWizardPagesBackAndNext(t *testing.T) {
 		t.Error("the side list does not show the step done")
 	}
 
+	// Enrolling keeps a seed: without a vault it does not start, and says so.
+	test.Tap(findButton(t, w.page, "I did it")) // the old entry is deleted
+	if st, _, _ := w.model.Step(); st.Action != guide.ActionEnroll {
+		t.Fatalf("on step %s, want enroll", st.ID)
+	}
+	test.Tap(w.doIt)
+	if _, s, _ := w.model.Step(); s.Status != recovery.Todo || !strings.Contains(w.status.Text, "create or unlock the vault") {
+		t.Errorf("Do it without a vault: step %s, status %q", s.Status, w.status.Text)
+	}
+
 	// The run is saved beside the (not yet created) vault.
 	open, _ := h.core.RecoveryStore().Unfinished()
 	if len(open) != 1 || open[0].Steps[0].Status != recovery.Waiting || open[0].Steps[1].Status != recovery.Done {
