@@ -128,7 +128,17 @@ func (w *recoveryWizard) onResume(id string) {
 	w.render()
 }
 
+// onAbandon asks first: an abandoned run leaves the list for good (its
+// record stays beside the vault).
 func (w *recoveryWizard) onAbandon(id string) {
+	dialog.ShowConfirm("Abandon this recovery?", "It leaves the list of unfinished recoveries for good; its record stays beside the vault.", func(ok bool) {
+		if ok {
+			w.abandon(id)
+		}
+	}, w.win)
+}
+
+func (w *recoveryWizard) abandon(id string) {
 	if err := w.model.Abandon(id); err != nil {
 		w.report(err)
 	} else {
@@ -146,6 +156,15 @@ func (w *recoveryWizard) onAnswer(value string) {
 func (w *recoveryWizard) onMark(st recovery.Status, reason string) {
 	w.bindInputs()
 	w.report(w.model.Mark(st, reason))
+	w.render()
+}
+
+func (w *recoveryWizard) onNote(text string) {
+	if err := w.model.AddNote(text); err != nil {
+		w.report(err)
+		return
+	}
+	w.say("Noted.")
 	w.render()
 }
 
@@ -544,6 +563,7 @@ func (w *recoveryWizard) stepPage() []fyne.CanvasObject {
 		objs = append(objs, container.NewHBox(done))
 	}
 	objs = append(objs, w.laterButtons(st)...)
+	objs = append(objs, w.notePart()...)
 	if len(st.IfCant) > 0 {
 		objs = append(objs, widget.NewSeparator(), wizardSubheading("What if I can't…"))
 		for i, br := range st.IfCant {
@@ -557,6 +577,20 @@ func (w *recoveryWizard) stepPage() []fyne.CanvasObject {
 			follow.Alignment = widget.ButtonAlignLeading
 			objs = append(objs, follow, guideIndent(dim(br.Then)))
 		}
+	}
+	return objs
+}
+
+// notePart keeps a note with the run: who was called, a case number.
+func (w *recoveryWizard) notePart() []fyne.CanvasObject {
+	note := widget.NewEntry()
+	note.SetPlaceHolder("A note for later: a case number, who you spoke to (no passwords or codes)")
+	keep := widget.NewButton("Keep the note", func() { w.onNote(note.Text) })
+	note.OnSubmitted = func(text string) { w.onNote(text) }
+	objs := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, keep, note)}
+	if r := w.model.Run(); r != nil && len(r.Notes) > 0 {
+		last := r.Notes[len(r.Notes)-1]
+		objs = append(objs, dim(fmt.Sprintf("Last note (%s): %s", last.At.Local().Format("2 Jan 15:04"), vault.EscapeText(last.Text))))
 	}
 	return objs
 }

@@ -227,6 +227,10 @@ func TestRecoveryWizardResume(t *testing.T) {
 	}
 	// The runs are listed most recent first: the planning run, then the root's.
 	test.Tap(findButton(t, w.page, "Abandon"))
+	if r, _ := store.Load(other.ID); r.State != recovery.Open {
+		t.Fatal("Abandon did not ask first")
+	}
+	test.Tap(findButton(t, w.win.Canvas().Overlays().Top(), "Yes"))
 	if r, _ := store.Load(other.ID); r.State != recovery.Abandoned {
 		t.Fatalf("abandoned run is %s", r.State)
 	}
@@ -236,6 +240,20 @@ func TestRecoveryWizardResume(t *testing.T) {
 	}
 	if !sideHas(w, "1. The text for AWS Support — done") || !sideHas(w, "the email is out of reach") {
 		t.Error("the path so far is not shown for a resumed run")
+	}
+	var note *widget.Entry
+	for _, e := range findEntries(w.page) {
+		if strings.HasPrefix(e.PlaceHolder, "A note for later") {
+			note = e
+		}
+	}
+	if note == nil {
+		t.Fatal("no note field on the step")
+	}
+	test.Type(note, "Support case 1234")
+	test.Tap(findButton(t, w.page, "Keep the note"))
+	if r, _ := store.Load(waiting.ID); len(r.Notes) != 1 || r.Notes[0].Text != "Support case 1234" {
+		t.Errorf("the note was not kept: %+v", r.Notes)
 	}
 	test.Tap(findButton(t, w.page, "I did it"))
 	for w.model.Page().Kind == app.PageStep {
