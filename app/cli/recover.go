@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -84,7 +85,7 @@ func newRecoverCommand(e *Env) *cobra.Command {
 	var rf recoverFlags
 	var af *answerFlags
 	var resume bool
-	var path string
+	var path, saveMessage string
 	cmd := &cobra.Command{
 		Use:   "recover",
 		Short: "Walk through a recovery step by step, keeping your progress",
@@ -137,9 +138,17 @@ questions and its path printed: for scripts, with --json.`,
 				} else if g, err = guide.Resolve(answers); err != nil {
 					return usagef("%v", err)
 				}
+				if saveMessage != "" && !slices.ContainsFunc(g.Steps, func(st guide.Step) bool { return st.Kind == guide.KindMessage }) {
+					return usagef("%v (%s): nothing to save to %s", recovery.ErrNoMessage, g.ID, saveMessage)
+				}
 				r, err := store.StartOn(g, answers, rf.binding(e, answers, a))
 				if err != nil {
 					return err
+				}
+				if saveMessage != "" {
+					if err := saveRunMessage(e, r, "", saveMessage); err != nil {
+						return err
+					}
 				}
 				if e.JSON {
 					return printRunJSON(e, r)
@@ -183,8 +192,9 @@ questions and its path printed: for scripts, with --json.`,
 	af = addAnswerFlags(cmd)
 	cmd.Flags().BoolVar(&resume, "resume", false, "carry on with an unfinished run (the latest, or RUN-ID)")
 	cmd.Flags().StringVar(&path, "path", "", "start on this path ID instead of answering questions")
+	cmd.Flags().StringVar(&saveMessage, "save-message", "", "with the answers as flags: save the path's first message (to an administrator or AWS Support) to this file")
 	cmd.AddCommand(newRecoverList(e), newRecoverClose(e, recovery.Abandoned), newRecoverClose(e, recovery.Finished),
-		newRecoverMark(e), newRecoverDo(e))
+		newRecoverMark(e), newRecoverDo(e), newRecoverMessage(e))
 	return cmd
 }
 
@@ -218,6 +228,9 @@ func findRun(store *recovery.Store, id string) (*recovery.Run, error) {
 }
 
 func explainRunErr(err error) error {
+	if errors.Is(err, recovery.ErrRunChanged) {
+		return fmt.Errorf("%w\nThe window or another terminal changed it meanwhile; run the command again to work on the latest.", err)
+	}
 	var de *recovery.DamagedRunError
 	if errors.As(err, &de) {
 		return fmt.Errorf("%w\nStart a new run with 'sparekey recover'; the old file can be read or sent for help as it is.", err)
@@ -593,6 +606,18 @@ func walkWith(e *Env, a *app.App, store *recovery.Store, r *recovery.Run, rf *re
 		} else {
 			opts = append(opts, option{"Done", func() (bool, error) { return false, firstErr(r.Mark(st.ID, recovery.Done, "", now()), save()) }})
 		}
+		if st.Kind == guide.KindMessage {
+			opts = append(opts, option{"Save the message to a file", func() (bool, error) {
+				file, err := readLine(e, in, "File name: ")
+				if err != nil || file == "" {
+					return err != nil, nil
+				}
+				if err := saveRunMessage(e, r, st.ID, file); err != nil {
+					fmt.Fprintf(e.Out, "Not saved: %v\n", err)
+				}
+				return false, nil
+			}})
+		}
 		if len(st.IfCant) > 0 {
 			opts = append(opts, option{"What if I can't…", func() (bool, error) {
 				labels := []string{}
@@ -731,4 +756,60 @@ func finishWalk(e *Env, store *recovery.Store, r *recovery.Run, g guide.Guide) e
 	}
 	fmt.Fprintf(e.Out, "Recovery run %s is finished.\n", r.ID)
 	return nil
+}
+
+// saveRunMessage writes a message step of the run to file, filled from
+// what the run knows.
+func saveRunMessage(e *Env, r *recovery.Run, stepID, file string) error {
+	st, m, err := r.Message(stepID)
+	if errors.Is(err, recovery.ErrNoMessage) || errors.Is(err, recovery.ErrNotAMessage) || errors.Is(err, recovery.ErrNoSuchStep) {
+		return usagef("%v", err)
+	}
+	if err != nil {
+		return err
+	}
+	if err := recovery.SaveMessage(file, m); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Err, "Saved %q for %s to %s.\n", st.Title, m.To, file)
+	return nil
+}
+
+func newRecoverMessage(e *Env) *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "message RUN-ID [STEP]",
+		Short: "Print a run's ready-to-send message, or save it to a file",
+		Long: `Print the text for your administrator or AWS Support that the run's path
+prepares (STEP names one; without it, the first), filled with the account ID,
+user name and device serial the run knows. With --out it is saved to a new
+file (0600) instead; an existing file is never replaced.`,
+		Example: `  sparekey recover message 20261128-080000-abcdef
+  sparekey recover message 20261128-080000-abcdef support-message --out to-support.txt`,
+		Args: cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, _, r, err := e.loadRun(args[0])
+			if err != nil {
+				return explainRunErr(err)
+			}
+			step := ""
+			if len(args) == 2 {
+				step = args[1]
+			}
+			if out != "" {
+				return saveRunMessage(e, r, step, out)
+			}
+			_, m, err := r.Message(step)
+			if err != nil {
+				return usagef("%v", err)
+			}
+			if e.JSON {
+				return e.printJSON(m)
+			}
+			_, err = io.WriteString(e.Out, recovery.MessageText(m))
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "save the message to this new file instead of printing it")
+	return cmd
 }

@@ -74,6 +74,8 @@ type Run struct {
 	Notes   []Note        `json:"notes,omitempty"`
 	// Drill names the drill that made this run, if any.
 	Drill string `json:"drill,omitempty"`
+	// Revision counts saves; a save from a stale copy is refused.
+	Revision int `json:"revision,omitempty"`
 }
 
 // Errors callers tell apart.

@@ -89,20 +89,80 @@ func (s *Store) StartOn(g guide.Guide, answers guide.Answers, b guide.Binding) (
 	return r, s.Save(r)
 }
 
+// ErrRunChanged: another process (the window, another terminal) saved the
+// run after this copy of it was read; saving would undo its change.
+var ErrRunChanged = errors.New("the recovery run was changed elsewhere since it was read")
+
 // Save writes the run atomically (a crash leaves the old file or the new
-// one), 0600 in a 0700 folder.
+// one), 0600 in a 0700 folder, under a lock shared with every other
+// Sparekey process. A run saved elsewhere since r was read is not
+// overwritten: Save returns ErrRunChanged, and the caller loads it again
+// (Update does that for it).
 func (s *Store) Save(r *Run) error {
 	if !ValidID(r.ID) {
 		return fmt.Errorf("recovery run ID %q is not valid", r.ID)
 	}
-	data, err := json.MarshalIndent(r, "", "  ")
+	release, err := s.lock(r.ID)
 	if err != nil {
 		return err
 	}
+	defer release()
+	return s.saveLocked(r)
+}
+
+func (s *Store) lock(id string) (func(), error) {
 	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
-		return fmt.Errorf("saving the recovery run: %w", err)
+		return nil, fmt.Errorf("saving the recovery run: %w", err)
 	}
-	return vault.WriteFileAtomic(s.path(r.ID), append(data, '\n'))
+	release, err := vault.LockFile(s.path(id)+".lock", vault.DefaultLockTimeout)
+	if err != nil {
+		return nil, fmt.Errorf("saving the recovery run: %w", err)
+	}
+	return release, nil
+}
+
+func (s *Store) saveLocked(r *Run) error {
+	p := s.path(r.ID)
+	if data, err := os.ReadFile(p); err == nil {
+		disk, perr := ParseRun(data)
+		switch {
+		case perr != nil:
+			// Damaged since it was read: kept aside, never overwritten.
+			_ = s.setAside(p, perr)
+		case disk.Revision != r.Revision:
+			return fmt.Errorf("%w (run %s): load it again and redo the change", ErrRunChanged, r.ID)
+		}
+	}
+	r.Revision++
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err == nil {
+		err = vault.WriteFileAtomic(p, append(data, '\n'))
+	}
+	if err != nil {
+		r.Revision--
+	}
+	return err
+}
+
+// Update loads the run, applies change and saves it, all under the lock:
+// the safe way for the window and the command line to change the same run.
+func (s *Store) Update(id string, change func(*Run) error) (*Run, error) {
+	if !ValidID(id) {
+		return nil, fmt.Errorf("%w: %q is not a run ID", ErrNoSuchRun, id)
+	}
+	release, err := s.lock(id)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	r, err := s.Load(id)
+	if err != nil {
+		return nil, err
+	}
+	if err := change(r); err != nil {
+		return nil, err
+	}
+	return r, s.saveLocked(r)
 }
 
 // ParseRun reads a run file's contents.
