@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -191,6 +192,71 @@ func checkPathLines(t *testing.T, where string, root fyne.CanvasObject, path str
 		head, _, _ := strings.Cut(b, " ")
 		if tail != "" && head != "" && !strings.HasSuffix(tail, sep) && strings.Contains(path, tail+head) {
 			t.Errorf("%s: a line ends inside a name (%q | %q); lines:\n%s", where, tail, head, shown)
+		}
+	}
+}
+
+// TestFormsFitAt400px is issue #13 item 11 for the forms: the Edit dialog
+// put Save above the favourite checkbox and ran wider than a 400 px
+// window; the Key and paste placeholders were clipped ("Examp / le").
+func TestFormsFitAt400px(t *testing.T) {
+	for _, size := range []fyne.Size{{Width: 520, Height: 680}, {Width: 400, Height: 600}} {
+		name := fmt.Sprintf("%.0fx%.0f", size.Width, size.Height)
+		h := newHarness(t, "keyring", nil, uriGitHub, uriBank)
+		h.u.Window().Resize(size)
+		d := fyne.CurrentApp().Driver()
+
+		h.u.showEditDialog(h.u.main.list.Account(0))
+		settle(h.u.Window())
+		top := h.u.Window().Canvas().Overlays().Top()
+		save := findButton(t, top, "Save")
+		var fav *widget.Check
+		walk(top, func(o fyne.CanvasObject) {
+			if c, ok := o.(*widget.Check); ok && strings.Contains(c.Text, "favourite") {
+				fav = c
+			}
+		})
+		if fav == nil {
+			t.Fatalf("%s: the Edit dialog has no favourite checkbox", name)
+		}
+		if d.AbsolutePositionForObject(fav).Y+fav.Size().Height > d.AbsolutePositionForObject(save).Y {
+			t.Errorf("%s: Save is above the favourite checkbox it saves", name)
+		}
+		for _, o := range []fyne.CanvasObject{save, fav} {
+			if !onCanvas(h.u, o) || d.AbsolutePositionForObject(o).X < 0 {
+				t.Errorf("%s: %T is off the canvas in the Edit dialog", name, o)
+			}
+		}
+		saveScreenshot(t, h.u.Window(), "edit-"+name+".png")
+		h.u.closeAll()
+
+		h.u.showAddDialog()
+		a := h.u.adding
+		a.tab.SelectIndex(1)
+		settle(h.u.Window())
+		checkPlaceholder(t, name+" paste", &a.uri.Entry)
+		a.showManual()
+		settle(h.u.Window())
+		for _, e := range []*widget.Entry{a.form.issuer, a.form.name, a.form.secret, a.form.tags, a.form.note} {
+			checkPlaceholder(t, name+" enter key", e)
+		}
+		h.u.closeAll()
+	}
+}
+
+// checkPlaceholder fails if e's placeholder is wider than the room e
+// gives it (its width less the padding and, for a password entry, the
+// reveal button).
+func checkPlaceholder(t *testing.T, where string, e *widget.Entry) {
+	t.Helper()
+	room := e.Size().Width - 2*theme.InnerPadding()
+	if e.ActionItem != nil {
+		room -= e.ActionItem.MinSize().Width + theme.Padding()
+	}
+	for _, line := range strings.Split(e.PlaceHolder, "\n") {
+		need := fyne.MeasureText(line, theme.TextSize(), fyne.TextStyle{}).Width
+		if need > room {
+			t.Errorf("%s: the placeholder %q needs %.0f px, the entry leaves %.0f", where, line, need, room)
 		}
 	}
 }

@@ -167,7 +167,8 @@ func (u *UI) installMainMenu() {
 func (u *UI) showKeys() {
 	rows := [][2]string{
 		{"Ctrl+F", "Search (type anywhere to start one)"},
-		{"Up, Down, Page Up, Page Down", "Move through the accounts"},
+		{"Up, Down", "Move through the accounts"}, // short keys leave the descriptions room at 400 px
+		{"Page Up, Down", "Move a page at a time"},
 		{"Enter", "Copy the code of the account pointed at"},
 		{"Esc", "Clear the search, close a dialog"},
 		{"Ctrl+N", "Add an account"},
