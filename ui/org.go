@@ -112,6 +112,13 @@ func (t *orgTab) content() fyne.CanvasObject {
 
 func (t *orgTab) audit() {
 	role := strings.TrimSpace(t.role.Text)
+	if role != "" {
+		if err := awsmfa.CheckRoleName(role); err != nil {
+			t.w.status.Importance = widget.DangerImportance
+			t.w.status.SetText("The role in member accounts is not valid: " + err.Error())
+			return
+		}
+	}
 	t.w.run("Auditing the organization", true, func(ctx context.Context, conn app.AWSConnection) (func(), error) {
 		rep, err := t.w.u.core.AWSOrgAudit(ctx, conn, app.OrgAuditRequest{Role: role, Progress: func(p awsmfa.OrgProgress) {
 			t.w.setProgress(p.Done, p.Total)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -61,8 +60,8 @@ func runOrgAudit(e *Env, resolve resolver, cmd *cobra.Command, role string, conc
 	if concurrency < 1 || concurrency > 64 {
 		return usagef("--concurrency must be between 1 and 64")
 	}
-	if strings.TrimSpace(role) == "" || strings.ContainsAny(role, ":/ ") {
-		return usagef("--role takes a role name such as %s, not an ARN or a path", awsmfa.DefaultOrgRole)
+	if err := awsmfa.CheckRoleName(role); err != nil {
+		return usagef("--role: %v", err)
 	}
 	profiles, err := awsmfa.ParseAccountProfiles(profilePairs)
 	if err != nil {

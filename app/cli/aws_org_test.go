@@ -103,7 +103,7 @@ func TestAWSOrgCLIUsage(t *testing.T) {
 	}{
 		{[]string{"aws", "audit", "--role", "X"}, "go with --organization"},
 		{[]string{"aws", "audit", "--organization", "--concurrency", "0"}, "--concurrency must be"},
-		{[]string{"aws", "audit", "--organization", "--role", "arn:aws:iam::1:role/x"}, "role name"},
+		{[]string{"aws", "audit", "--organization", "--role", "arn:aws:iam::1:role/x"}, "not an ARN"},
 		{[]string{"aws", "audit", "--organization", "--account-profile", "12=x"}, "twelve digits"},
 		{[]string{"aws", "audit", "--organization", "--account-profile", "111122223333"}, "ACCOUNT=PROFILE"},
 		{[]string{"aws", "root-mfa"}, "--account is required"},

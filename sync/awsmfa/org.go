@@ -487,6 +487,9 @@ func (o *Org) Audit(ctx context.Context, opts OrgAuditOptions) (*OrgReport, erro
 	if opts.Role == "" {
 		opts.Role = DefaultOrgRole
 	}
+	if err := CheckRoleName(opts.Role); err != nil {
+		return nil, err
+	}
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = DefaultOrgConcurrency
 	}
@@ -763,6 +766,20 @@ func applyRootFinding(rep *AuditReport, root *RootFinding) {
 
 // rootNoMFAReason is Score's wording for the root deduction.
 const rootNoMFAReason = "the root user has no MFA"
+
+// roleNamePattern is IAM's rule for role names.
+var roleNamePattern = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+
+// ErrBadRoleName: not an IAM role name (an ARN or a path was given, say).
+var ErrBadRoleName = errors.New("a role name is 1 to 64 letters, digits or +=,.@_- (not an ARN or a path)")
+
+// CheckRoleName checks the role an organization audit assumes.
+func CheckRoleName(name string) error {
+	if !roleNamePattern.MatchString(name) {
+		return fmt.Errorf("%q: %w", name, ErrBadRoleName)
+	}
+	return nil
+}
 
 // accountIDPattern is an AWS account ID: twelve digits.
 var accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)

@@ -31,6 +31,27 @@ func TestParseAccountID(t *testing.T) {
 	}
 }
 
+func TestCheckRoleName(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ok   bool
+	}{
+		{DefaultOrgRole, true},
+		{"Audit.Role+x=y,z@w-v_u", true},
+		{strings.Repeat("r", 64), true},
+		{strings.Repeat("r", 65), false},
+		{"", false},
+		{"arn:aws:iam::111122223333:role/x", false},
+		{"team/role", false},
+		{"two words", false},
+	} {
+		err := CheckRoleName(tc.name)
+		if (err == nil) != tc.ok || (err != nil && !errors.Is(err, ErrBadRoleName)) {
+			t.Errorf("CheckRoleName(%q) = %v", tc.name, err)
+		}
+	}
+}
+
 func TestParseAccountProfiles(t *testing.T) {
 	for _, tc := range []struct {
 		in   []string
