@@ -326,3 +326,37 @@ func TestRecoveryWizardDrill(t *testing.T) {
 		t.Errorf("the result was not kept: %v", err)
 	}
 }
+
+// trayApp is the test app with a system tray that keeps its menu.
+type trayApp struct {
+	fyne.App
+	menu *fyne.Menu
+}
+
+func (a *trayApp) SetSystemTrayMenu(m *fyne.Menu)  { a.menu = m }
+func (a *trayApp) SetSystemTrayIcon(fyne.Resource) {}
+func (a *trayApp) SetSystemTrayWindow(fyne.Window) {}
+
+// The tray's menu reaches the wizard, locked or not.
+func TestRecoveryWizardFromTheTray(t *testing.T) {
+	fa := &trayApp{App: test.NewTempApp(t)}
+	core := app.New(app.Options{Paths: app.PathsUnder(t.TempDir()), Keyring: nil, Now: newFakeClock().Now})
+	u := New(fa, core, Options{NoTicker: true, Background: func(f func()) { f() }, TrayHost: func() bool { return true }})
+	t.Cleanup(u.Window().Close)
+	u.onScreen = true
+	u.refreshTray()
+	if fa.menu == nil {
+		t.Fatal("no tray menu")
+	}
+	for _, it := range fa.menu.Items {
+		if it.Label == "Locked out? Recovery…" {
+			it.Action()
+			if u.recovery == nil {
+				t.Fatal("the tray item did not open the wizard")
+			}
+			u.recovery.win.Close()
+			return
+		}
+	}
+	t.Fatal("the tray menu has no way to the recovery wizard")
+}
