@@ -221,8 +221,11 @@ func (a *App) PlanAWSProfileSetup(ctx context.Context, conn AWSConnection, req P
 	if err != nil {
 		return nil, err
 	}
-	if req.As == req.Profile || req.As == ch.Source || slices.ContainsFunc(ch.Roles, func(r awsprofile.Role) bool { return r.Profile == req.As }) {
-		return nil, fmt.Errorf("the profile to write (%s) is one that %s is built from; choose another name for it: %w", req.As, req.Profile, ErrInvalidProfileName)
+	switch {
+	case req.As == req.Profile:
+		return nil, profileNameErrorf("the profile with Sparekey's credential_process must be another profile than %s itself (the aws tool would use its keys or role instead, and Sparekey would call itself); pick another name", req.Profile)
+	case req.As == ch.Source || slices.ContainsFunc(ch.Roles, func(r awsprofile.Role) bool { return r.Profile == req.As }):
+		return nil, profileNameErrorf("profile %s is part of the chain %s is built from, so it cannot take Sparekey's credential_process; pick another name", req.As, req.Profile)
 	}
 	old, err := readIfExists(files.Config[0])
 	if err != nil {
@@ -230,7 +233,7 @@ func (a *App) PlanAWSProfileSetup(ctx context.Context, conn AWSConnection, req P
 	}
 	cf := awsprofile.ParseConfig(old)
 	if arn, ok := cf.Get(awsprofile.ProfileSection(req.As), "role_arn"); ok && arn != "" {
-		return nil, fmt.Errorf("profile %s already assumes a role, and the aws tool would use that instead of Sparekey's credential_process; choose another name: %w", req.As, ErrInvalidProfileName)
+		return nil, profileNameErrorf("profile %s already assumes a role, and the aws tool would use that instead of Sparekey's credential_process; pick another name", req.As)
 	}
 
 	plan := &ProfileSetupPlan{ConfigPath: files.Config[0], Profile: req.Profile, As: req.As}
@@ -267,8 +270,17 @@ func (a *App) PlanAWSProfileSetup(ctx context.Context, conn AWSConnection, req P
 }
 
 // ErrInvalidProfileName: setup-profile was asked to write a profile that
-// would not work.
+// would not work. Its errors say why; errors.Is finds this sentinel.
 var ErrInvalidProfileName = errors.New("unusable profile name")
+
+type profileNameError struct{ msg string }
+
+func profileNameErrorf(format string, args ...any) error {
+	return &profileNameError{fmt.Sprintf(format, args...)}
+}
+
+func (e *profileNameError) Error() string        { return e.msg }
+func (e *profileNameError) Is(target error) bool { return target == ErrInvalidProfileName }
 
 // heldCallerDevice asks AWS for the source identity's MFA devices and
 // returns the newest one Sparekey holds.

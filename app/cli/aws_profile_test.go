@@ -436,3 +436,69 @@ exit 0`, awsCLI, out("admin1.json"), out("admin2.json"), out("ops.json"), out("c
 		t.Fatalf("AssumeRole succeeded %d times, want 2", n)
 	}
 }
+
+// TestAWSSetupProfilePrompt: the preview comes first and only "y" writes;
+// a second run finds nothing to do; unusable requests say why and write
+// nothing.
+func TestAWSSetupProfilePrompt(t *testing.T) {
+	te := newAWSCLIEnv(t)
+	te.ok("init")
+	var enrolled awsmfa.EnrollResult
+	if err := json.Unmarshal([]byte(te.ok("aws", "enroll", "--user", "bob", "--json")), &enrolled); err != nil {
+		t.Fatal(err)
+	}
+	serial := enrolled.Device.SerialNumber
+	configFile := filepath.Join(te.dir, "aws-config")
+	config := "# keep me\n[profile work]\nregion = eu-west-1\n"
+	if err := os.WriteFile(configFile, []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	credsFile := filepath.Join(te.dir, "aws-credentials")
+	if err := os.WriteFile(credsFile, []byte("[work]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = s\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_CONFIG_FILE", configFile)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", credsFile)
+	args := []string{"aws", "--profile", "work", "setup-profile", "--mfa-serial", serial}
+
+	te.e.In = strings.NewReader("n\n")
+	out, errOut, code := te.run(args...)
+	if code != 0 || !strings.Contains(out, "+credential_process = sparekey aws credentials --profile work") || !strings.Contains(out, "+mfa_serial = "+serial) || !strings.Contains(errOut, "Nothing written") {
+		t.Fatalf("declined: %d\n%s%s", code, out, errOut)
+	}
+	if data, _ := os.ReadFile(configFile); string(data) != config {
+		t.Fatal("declining wrote the file")
+	}
+
+	te.e.In = strings.NewReader("y\n")
+	out = te.ok(args...)
+	if !strings.Contains(out, "The old file is kept as "+configFile+".bak-") {
+		t.Fatalf("accepted:\n%s", out)
+	}
+	data, _ := os.ReadFile(configFile)
+	want := "# keep me\n[profile work]\nregion = eu-west-1\nmfa_serial = " + serial + "\n\n[profile work-mfa]\ncredential_process = sparekey aws credentials --profile work\nregion = eu-west-1\n"
+	if string(data) != want {
+		t.Fatalf("written:\n%s\nwant:\n%s", data, want)
+	}
+	if st, _ := os.Stat(configFile); st.Mode().Perm() != 0o644 {
+		t.Fatalf("mode changed to %v", st.Mode())
+	}
+	if out := te.ok(args...); !strings.Contains(out, "already set up") {
+		t.Fatalf("second run:\n%s", out)
+	}
+
+	for _, bad := range [][]string{
+		{"aws", "--profile", "work", "setup-profile", "--as", "work", "--yes"},
+		{"aws", "--profile", "nowhere", "setup-profile", "--yes"},
+		{"aws", "--profile", "work", "setup-profile", "--as", "other", "--mfa-serial", "arn:aws:iam::123456789012:mfa/not-held", "--yes"},
+	} {
+		_, errOut, code := te.run(bad...)
+		if code == 0 || errOut == "" {
+			t.Fatalf("%v: exit %d\n%s", bad, code, errOut)
+		}
+		t.Logf("%v:\n%s", bad[1:3], errOut)
+	}
+	if after, _ := os.ReadFile(configFile); string(after) != want {
+		t.Fatal("a refused request changed the file")
+	}
+}
