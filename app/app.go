@@ -409,7 +409,7 @@ func explainCore(err error) string {
 	case errors.Is(err, vault.ErrWrongPassphrase):
 		return "Wrong passphrase. Nothing was changed; try again (check Caps Lock and the keyboard layout)."
 	case errors.Is(err, vault.ErrNoPassphrase):
-		return "This vault is locked with a passphrase. Enter it, or for scripts give --passphrase-file or --passphrase-command."
+		return "This vault is locked with a passphrase, and none was given."
 	case errors.Is(err, vault.ErrKeyringTimeout):
 		return "The system keyring did not answer in time; it may be waiting for you to unlock it in another window. Unlock it and try again, or switch this vault to a passphrase."
 	case errors.Is(err, vault.ErrKeyFileMissing):
@@ -490,6 +490,12 @@ func Remedy(err error) vault.Remedy {
 		return vault.RemedyListAccounts
 	case errors.Is(err, vault.ErrCorrupt):
 		return vault.RemedyRestoreBackup
+	case errors.Is(err, vault.ErrNoPassphrase):
+		return vault.RemedyGivePassphrase
+	case errors.Is(err, transfer.ErrPasswordRequired):
+		return vault.RemedyImportWithPassword
+	case errors.Is(err, backup.ErrNoIdentity):
+		return vault.RemedyBackupIdentity
 	}
 	return vault.RemedyOf(err)
 }

@@ -207,7 +207,7 @@ func TestExplain(t *testing.T) {
 		{uriErr, "secret"},
 		{ambErr, "GitHub (a), GitHub (b)"},
 		{vault.ErrWrongPassphrase, "Wrong passphrase"},
-		{vault.ErrNoPassphrase, "--passphrase-file"},
+		{vault.ErrNoPassphrase, "none was given"},
 		{vault.UnavailableKeyring{Reason: errors.New("no bus")}.Set("a", "b"), "(no bus)"},
 		{vault.UnavailableKeyring{}.Set("a", "b"), "no keyring service answered"},
 		{vault.ErrKeyNotInKeyring, "import its key"},

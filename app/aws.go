@@ -302,7 +302,7 @@ func findAWSAccount(v *vault.Vault, query string) (*vault.Account, error) {
 		return nil, err
 	}
 	if acct.AWS == nil || acct.AWS.SerialNumber == "" {
-		return nil, fmt.Errorf("%s is not bound to an AWS MFA device (enroll it with 'sparekey aws enroll')", acct.Label())
+		return nil, vault.WithRemedy(fmt.Errorf("%s is not bound to an AWS MFA device", acct.Label()), vault.RemedyEnroll)
 	}
 	return acct, nil
 }

@@ -312,7 +312,7 @@ func (a *App) ConfigureAutoBackup(cfg AutoBackupConfig) error {
 	}
 	for _, r := range extra {
 		if _, ok := r.(*age.HybridRecipient); ok {
-			return errors.New("automatic backups are also encrypted to the vault's own (classic X25519) key, which age cannot combine with post-quantum age1pq1… recipients; make post-quantum backups with 'sparekey backup create --recipient' instead")
+			return vault.WithRemedy(errors.New("automatic backups are also encrypted to the vault's own (classic X25519) key, which age cannot combine with post-quantum age1pq1… recipients; make post-quantum backups by hand instead"), vault.RemedyBackupToRecipients)
 		}
 	}
 	s := a.Settings()
@@ -470,7 +470,7 @@ func (a *App) AutoBackupAdvice() string {
 	if _, mode := a.State(); mode == vault.ModePassphrase {
 		return ""
 	}
-	return "Automatic backups are encrypted to the vault key, which is kept in this computer's keyring. To restore them on another computer, keep a copy of that key somewhere safe (sparekey key export) or add a recipient you keep elsewhere (an age key or a YubiKey)."
+	return "Automatic backups are encrypted to the vault key, which is kept in this computer's keyring. To restore them on another computer, export that key and keep the copy somewhere safe, or add a recipient you keep elsewhere (an age key or a YubiKey)."
 }
 
 // StopAutoBackup writes any pending backup and stops automatic backups.

@@ -307,7 +307,7 @@ func TestAutoBackupAdviceForKeyringVaults(t *testing.T) {
 	if err := a.ConfigureAutoBackup(AutoBackupConfig{Dir: t.TempDir()}); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(a.AutoBackupAdvice(), "key export") {
+	if !strings.Contains(a.AutoBackupAdvice(), "export that key") {
 		t.Errorf("advice = %q", a.AutoBackupAdvice())
 	}
 	id, _ := age.GenerateX25519Identity()

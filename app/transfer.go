@@ -167,7 +167,7 @@ var ExportFormats = []ExportFormat{ExportURIs, ExportAegis, ExportGoogleQR}
 
 // ErrPlaintextNotAcknowledged is returned when an export was asked for
 // without the caller confirming the user understood it is unencrypted.
-var ErrPlaintextNotAcknowledged = errors.New("this export holds every secret unencrypted; anyone who gets the file can make your codes. Confirm that you understand (--i-understand-this-is-plaintext), keep the file offline and delete it when done")
+var ErrPlaintextNotAcknowledged = vault.WithRemedy(errors.New("this export holds every secret unencrypted; anyone who gets the file can make your codes. Confirm that you understand, keep the file offline and delete it when done"), vault.RemedyAcknowledgePlaintext)
 
 // ExportOptions say what to export where.
 type ExportOptions struct {
@@ -338,7 +338,7 @@ func ExplainImport(err error) string {
 	case errors.Is(err, transfer.ErrWrongPassword):
 		return err.Error() + ". Nothing was imported; check the password (it is the export's, not Sparekey's) and try again."
 	case errors.Is(err, transfer.ErrPasswordRequired):
-		return err.Error() + ". Give the password the export was saved with (its own, not your vault passphrase): sparekey import --password-file FILE, or type it when asked."
+		return err.Error() + ". Give the password the export was saved with (its own, not your vault passphrase)."
 	case errors.Is(err, transfer.ErrNoQRCode):
 		return err.Error() + ". Crop the picture to the code or take a sharper screenshot."
 	case errors.Is(err, ErrLocked):

@@ -60,8 +60,13 @@ func TestImportErrorsAreExplained(t *testing.T) {
 	if !errors.Is(err, transfer.ErrPasswordRequired) {
 		t.Fatalf("got %v", err)
 	}
-	if msg := ExplainImport(err); !strings.Contains(msg, "aegis_encrypted.json") || !strings.Contains(msg, "--password-file") {
+	if msg := ExplainImport(err); !strings.Contains(msg, "aegis_encrypted.json") || !strings.Contains(msg, "Give the password") {
 		t.Errorf("explanation %q", msg)
+	}
+	// The remedy names the file, for the command line's --password-file
+	// command and the window's button.
+	if r, args := Remedy(err), RemedyArgs(err); r != vault.RemedyImportWithPassword || filepath.Base(args.File) != "aegis_encrypted.json" {
+		t.Errorf("remedy %v on %+v", r, args)
 	}
 	_, err = a.PreviewImportData("pasted text", []byte("hello"), nil)
 	if msg := ExplainImport(err); !strings.Contains(msg, "pasted text") || !strings.Contains(msg, "Nothing was imported") {

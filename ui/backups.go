@@ -164,6 +164,9 @@ func (w *backupsWindow) run(what string, work func(ctx context.Context, progress
 		show, err := work(ctx, progress)
 		fyne.Do(func() {
 			ok := w.end(what, err, app.Explain(err), "done.")
+			if !ok {
+				w.offerRemedy(w.u.remedyButton(err))
+			}
 			w.refreshApply()
 			if ok && show != nil {
 				show()
@@ -182,7 +185,39 @@ func (w *backupsWindow) showProgress(what string, p backup.Progress) {
 	}
 }
 
-func (w *backupsWindow) fail(what string, err error) { w.taskBar.fail(what, app.Explain(err)) }
+func (w *backupsWindow) fail(what string, err error) {
+	w.taskBar.fail(what, app.Explain(err))
+	w.offerRemedy(w.u.remedyButton(err))
+}
+
+// restoreFrom shows the Restore tab and opens the backup at path, or asks
+// for one when path is "".
+func (w *backupsWindow) restoreFrom(path string) {
+	w.tabs.SelectIndex(tabRestoreBackup)
+	if path == "" {
+		w.chooseOpen("Open a backup to restore", w.previewRestore)
+		return
+	}
+	w.previewRestore(path)
+}
+
+// chooseIdentityFor asks for the age identity file the backup at path was
+// made for, then opens the backup again with it: in a drill when the
+// failure was on the Verify tab, else in a restore preview.
+func (w *backupsWindow) chooseIdentityFor(path string) {
+	fields, open := &w.restoreUnlock, w.previewRestore
+	if w.tabs.SelectedIndex() == tabVerifyBackup {
+		fields, open = &w.verifyUnlock, w.verifyBackup
+	} else {
+		w.tabs.SelectIndex(tabRestoreBackup)
+	}
+	w.chooseOpen("Choose the age identity file the backup was made for", func(id string) {
+		fields.identity.SetText(id)
+		if path != "" {
+			open(path)
+		}
+	})
+}
 
 // saveDialog asks where to write a new file. Fyne's save dialog creates
 // the file; app's writers are atomic and refuse to replace files, so the

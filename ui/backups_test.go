@@ -408,3 +408,69 @@ func TestBackupsProgress(t *testing.T) {
 	}
 	w.running = false
 }
+
+// TestBackupsOfferTheRemedy is issue #13: a failure in the Backups window
+// offers its remedy as a button, as the lock screen does, and the button
+// acts on the backup that failed. A backup made for another key asks for
+// that key and opens the same backup with it, on the tab it failed on.
+func TestBackupsOfferTheRemedy(t *testing.T) {
+	fa := test.NewTempApp(t)
+	_, core := newBackupsUI(t, fa, backupURIGitHub, backupURIBank)
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	idFile := filepath.Join(dir, "key.txt")
+	if err := os.WriteFile(idFile, []byte(id.String()+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	backupPath := filepath.Join(dir, "backup.age")
+	if _, err := core.CreateBackup(context.Background(), backupPath, app.BackupOptions{Recipients: []string{id.Recipient().String()}}); err != nil {
+		t.Fatal(err)
+	}
+
+	// A second vault has neither the key nor the backup's accounts.
+	u2, _ := newBackupsUI(t, fa)
+	w := openBackups(t, u2)
+	for _, tab := range []int{tabRestoreBackup, tabVerifyBackup} {
+		w.tabs.SelectIndex(tab)
+		w.restoreUnlock.identity.SetText("")
+		w.verifyUnlock.identity.SetText("")
+		if tab == tabRestoreBackup {
+			w.previewRestore(backupPath)
+		} else {
+			w.verifyBackup(backupPath)
+		}
+		if !strings.Contains(w.status.Text, "failed") {
+			t.Fatalf("tab %d: opening a backup made for another key: status %q", tab, w.status.Text)
+		}
+		if strings.Contains(w.status.Text, "--") || strings.Contains(w.status.Text, "sparekey ") {
+			t.Errorf("tab %d: the window names a command: %q", tab, w.status.Text)
+		}
+		fix := findButton(t, w.win.Content(), "Choose the key it was made for…")
+		var asked bool
+		w.chooseOpen = func(_ string, then func(string)) { asked = true; then(idFile) }
+		test.Tap(fix)
+		if !asked {
+			t.Fatalf("tab %d: the remedy did not ask for the key", tab)
+		}
+		if got := w.tabs.SelectedIndex(); got != tab {
+			t.Errorf("the remedy moved from tab %d to %d", tab, got)
+		}
+		switch tab {
+		case tabRestoreBackup:
+			if w.preview == nil || w.preview.Counts[vault.MergeNew] != 2 {
+				t.Errorf("after choosing the key: no preview of 2 new accounts; status %q", w.status.Text)
+			}
+		case tabVerifyBackup:
+			if !strings.Contains(w.verifyResult.Text, "2 accounts in the backup") {
+				t.Errorf("after choosing the key: verify = %q, status %q", w.verifyResult.Text, w.status.Text)
+			}
+		}
+		if len(w.remedy.Objects) != 0 {
+			t.Errorf("tab %d: the remedy stays offered after it worked", tab)
+		}
+		w.chooseOpen = func(string, func(string)) { t.Fatal("unexpected open dialog") }
+	}
+}

@@ -8,14 +8,29 @@ import (
 	"github.com/sparekey/sparekey/vault"
 )
 
+// Backups window tabs, in the order newBackupsWindow makes them.
+const (
+	tabCreateBackup = iota
+	tabRestoreBackup
+	tabVerifyBackup
+	tabPaperBackup
+	tabExport
+)
+
 // remedyAction is how the window offers an error's remedy (app.Remedy):
-// a button's label and what it does. ok is false for remedies the window
-// has no place for (the command line prints those as commands); the
-// error's explanation then stands alone, naming no command.
-func (u *UI) remedyAction(r vault.Remedy) (label string, do func(), ok bool) {
+// a button's label and what it does, acting on what the error names
+// (app.RemedyArgs: the file, the device) when it names it. ok is false for
+// remedies the window has no place for (the command line prints those as
+// commands); the error's explanation then stands alone, naming no command.
+func (u *UI) remedyAction(r vault.Remedy, args vault.RemedyArgs) (label string, do func(), ok bool) {
 	switch r {
 	case vault.RemedyImport:
 		return "Import…", u.showImport, true
+	case vault.RemedyImportWithPassword:
+		if args.File == "" {
+			return "Import…", u.showImport, true
+		}
+		return "Import it with its password…", func() { u.previewImport(args.File) }, true
 	case vault.RemedyEnterSecret:
 		return "Enter the key instead", func() {
 			if u.adding != nil {
@@ -29,14 +44,24 @@ func (u *UI) remedyAction(r vault.Remedy) (label string, do func(), ok bool) {
 	case vault.RemedyListDevices, vault.RemedyReplaceDevice:
 		return "Show the devices", func() { u.showAWS(tabDevices).listDevices() }, true
 	case vault.RemedyRestoreBackup:
-		return "Open Backups…", func() { u.showBackups() }, true
+		return "Restore from a backup…", func() { u.showBackups().restoreFrom(args.File) }, true
+	case vault.RemedyBackupIdentity:
+		return "Choose the key it was made for…", func() { u.showBackups().chooseIdentityFor(args.File) }, true
+	case vault.RemedyBackupToRecipients:
+		return "Make a backup to these keys…", func() {
+			w := u.showBackups()
+			w.tabs.SelectIndex(tabCreateBackup)
+			w.encryption.SetSelected(encRecipients)
+		}, true
+	case vault.RemedyAcknowledgePlaintext:
+		return "Open Export…", func() { u.showBackups().tabs.SelectIndex(tabExport) }, true
 	}
 	return "", nil, false
 }
 
 // remedyButton is a button offering err's remedy, or nil.
 func (u *UI) remedyButton(err error) *widget.Button {
-	label, do, ok := u.remedyAction(app.Remedy(err))
+	label, do, ok := u.remedyAction(app.Remedy(err), app.RemedyArgs(err))
 	if !ok {
 		return nil
 	}

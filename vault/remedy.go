@@ -44,6 +44,19 @@ const (
 	// RemedyConsoleResync: show the two codes to type into the AWS
 	// console's resync form (root devices).
 	RemedyConsoleResync
+	// RemedyImportWithPassword: the export has its own password; give it.
+	RemedyImportWithPassword
+	// RemedyGivePassphrase: the vault needs its passphrase to open.
+	RemedyGivePassphrase
+	// RemedyAcknowledgePlaintext: a plaintext export needs a clear yes.
+	RemedyAcknowledgePlaintext
+	// RemedyBackupToRecipients: make a backup by hand, encrypted to keys
+	// the automatic ones cannot use (post-quantum age recipients).
+	RemedyBackupToRecipients
+	// RemedyExportKey: keep a copy of the vault key off this computer.
+	RemedyExportKey
+	// RemedyBackupIdentity: the backup was made for another key; give it.
+	RemedyBackupIdentity
 )
 
 var remedyNames = [...]string{
@@ -63,6 +76,13 @@ var remedyNames = [...]string{
 	RemedyResumeReplace: "resume-replace",
 	RemedyRestoreBackup: "restore-backup",
 	RemedyConsoleResync: "console-resync",
+
+	RemedyImportWithPassword:   "import-with-password",
+	RemedyGivePassphrase:       "give-passphrase",
+	RemedyAcknowledgePlaintext: "acknowledge-plaintext",
+	RemedyBackupToRecipients:   "backup-to-recipients",
+	RemedyExportKey:            "export-key",
+	RemedyBackupIdentity:       "backup-identity",
 }
 
 // String is a stable name for logs and tests, never shown to people.
@@ -73,10 +93,35 @@ func (r Remedy) String() string {
 	return "unknown"
 }
 
+// RemedyArgs are what a remedy acts on, when the error knows them: the
+// command line puts them in the command it prints (--serial X), the
+// window's button acts on them. Empty fields are unknown.
+type RemedyArgs struct {
+	File    string // a file to read: an export, a backup
+	Account string // a vault account, as the person named it
+	User    string // an IAM user name
+	Serial  string // an MFA device's serial number (its ARN)
+}
+
 // Remedied is an error that knows what to do about it.
 type Remedied interface {
 	error
 	Remedy() Remedy
+}
+
+// remedyArgsCarrier is an error that also knows what its remedy acts on.
+type remedyArgsCarrier interface {
+	RemedyArgs() RemedyArgs
+}
+
+// RemedyArgsOf is what the remedy of err acts on, from the first error
+// in its chain that says.
+func RemedyArgsOf(err error) RemedyArgs {
+	var c remedyArgsCarrier
+	if errors.As(err, &c) {
+		return c.RemedyArgs()
+	}
+	return RemedyArgs{}
 }
 
 // RemedyOf is the remedy carried by err or anything it wraps, or
@@ -98,14 +143,25 @@ func WithRemedy(err error, r Remedy) error {
 	return &remediedError{err: err, fix: r}
 }
 
-type remediedError struct {
-	err error
-	fix Remedy
+// WithRemedyArgs is WithRemedy for a remedy that acts on something: the
+// file, the account, the user or the device named in args.
+func WithRemedyArgs(err error, r Remedy, args RemedyArgs) error {
+	if err == nil {
+		return nil
+	}
+	return &remediedError{err: err, fix: r, args: args}
 }
 
-func (e *remediedError) Error() string  { return e.err.Error() }
-func (e *remediedError) Unwrap() error  { return e.err }
-func (e *remediedError) Remedy() Remedy { return e.fix }
+type remediedError struct {
+	err  error
+	fix  Remedy
+	args RemedyArgs
+}
+
+func (e *remediedError) Error() string          { return e.err.Error() }
+func (e *remediedError) Unwrap() error          { return e.err }
+func (e *remediedError) Remedy() Remedy         { return e.fix }
+func (e *remediedError) RemedyArgs() RemedyArgs { return e.args }
 
 // remediedSentinel is a sentinel error (compared with errors.Is) that
 // carries its remedy.

@@ -566,6 +566,7 @@ backup in place instead of adding one.`,
 			}
 			if advice := a.AutoBackupAdvice(); advice != "" {
 				fmt.Fprintln(e.Out, advice)
+				fmt.Fprintf(e.Out, "To export the key, %s\n", remedyHints[vault.RemedyExportKey](vault.RemedyArgs{}))
 			} else if _, mode := a.State(); mode == vault.ModePassphrase {
 				fmt.Fprintf(e.Out, "A copy of the vault key, protected by your vault passphrase, is kept beside them (%s): with it and the passphrase, they restore on any computer.\n", backup.KeyFileName)
 			}

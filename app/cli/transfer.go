@@ -317,7 +317,7 @@ done.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !acknowledged {
-				return usagef("%v", app.ErrPlaintextNotAcknowledged)
+				return usagef("%v.\nTo go ahead, %s", app.ErrPlaintextNotAcknowledged, remedyHint(app.ErrPlaintextNotAcknowledged))
 			}
 			if out == "" {
 				return usagef("give --out PATH (a file, or a folder for google-qr; - for standard output)")

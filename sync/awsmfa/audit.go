@@ -351,7 +351,7 @@ func (r *AuditReport) WriteMarkdown(w io.Writer) error {
 	}
 	list("Users without MFA", r.WithoutMFA)
 	list("Users with a single device", r.SingleDevice)
-	list("Unassigned virtual devices (delete with `sparekey aws orphans --delete`)", r.OrphanSerials())
+	list("Unassigned virtual devices (nobody can sign in with them; delete them)", r.OrphanSerials())
 	list("Seeds not yet in a backup", r.StaleSeedNames())
 	list("Warnings", r.Warnings)
 	if len(r.Users) > 0 {

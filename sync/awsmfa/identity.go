@@ -105,7 +105,7 @@ func mfaState(creds aws.Credentials) (MFAState, string) {
 	case creds.Source == CredentialSourceMFASession:
 		return MFAYes, "These are session credentials Sparekey obtained from STS GetSessionToken with an MFA code, so requests carry aws:MultiFactorAuthPresent."
 	case creds.SessionToken == "":
-		return MFANo, "These are long-term access keys (AKIA…). Long-term keys never carry MFA: under a policy that requires MFA, get an MFA session first (sparekey aws session, or credential_process)."
+		return MFANo, "These are long-term access keys (AKIA…). Long-term keys never carry MFA: under a policy that requires MFA, get an MFA session first (Sparekey gets one, or serves one to the AWS tools through credential_process)."
 	}
 	return MFAUnknown, "These are temporary credentials (SSO, an assumed role or a session). They carry MFA only if MFA was used when they were issued; AWS does not say so to the client."
 }

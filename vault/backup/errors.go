@@ -57,7 +57,7 @@ func hint(err error) string {
 	case errors.Is(err, ErrWrongPassphrase):
 		return " (check it and try again)"
 	case errors.Is(err, ErrNoIdentity):
-		return " (it was made for another key: pass the right one with --identity, or use its passphrase)"
+		return " (it was made for another key: give that key, or use its passphrase)"
 	case errors.Is(err, ErrDamaged):
 		return " (nothing from it was used; try an older backup)"
 	case errors.Is(err, ErrUnreadableEntries):
