@@ -201,18 +201,23 @@ func (a *App) Readiness(ctx context.Context, conn AWSConnection, opts ReadinessO
 	verified, _ := a.BackupVerifications()
 	bindings := a.awsBindings()
 
+	// The caller first: it tells the account even when the audit is not
+	// allowed (an IAM user without an administrator's rights).
 	rep := opts.Audit
-	var caller *awsmfa.Identity
-	if rep == nil {
-		rep, err = a.AWSAudit(ctx, conn, nil)
-	}
-	if err == nil {
-		caller, err = a.AWSWhoAmI(ctx, conn)
-	}
-	if err != nil {
+	caller, err := a.AWSWhoAmI(ctx, conn)
+	gap := "" // why account-wide facts are unknown
+	switch {
+	case err != nil:
 		r.Offline = true
+		gap = "AWS could not be reached"
 		r.Warnings = append(r.Warnings, "AWS could not be reached, so device counts come from the vault only: "+firstLineOf(ExplainAWS(err)))
-		rep = nil
+		rep, caller = nil, nil
+	case rep == nil:
+		if rep, err = a.AWSAudit(ctx, conn, nil); err != nil {
+			rep = nil
+			gap = "the account audit was refused"
+			r.Warnings = append(r.Warnings, "The account audit was refused, so only your own devices are counted: "+firstLineOf(ExplainAWS(err)))
+		}
 	}
 	r.Audit = rep
 
@@ -228,15 +233,15 @@ func (a *App) Readiness(ctx context.Context, conn AWSConnection, opts ReadinessO
 			ids = append(ids, k)
 		}
 	}
-	if rep != nil {
-		r.AccountID = rep.Account
-		add(key{account: rep.Account, root: true})
-		if caller != nil && caller.Kind == awsmfa.PrincipalUser && caller.UserName != "" {
-			add(key{account: rep.Account, user: caller.UserName})
+	if caller != nil {
+		r.AccountID = caller.Account
+		add(key{account: caller.Account, root: true})
+		if caller.Kind == awsmfa.PrincipalUser && caller.UserName != "" {
+			add(key{account: caller.Account, user: caller.UserName})
 		}
 	}
 	for _, b := range bindings {
-		if rep != nil && b.AccountID != rep.Account {
+		if caller != nil && b.AccountID != caller.Account {
 			continue // another account: check it through its own connection
 		}
 		add(key{account: b.AccountID, user: b.UserName, root: b.Root})
@@ -244,7 +249,7 @@ func (a *App) Readiness(ctx context.Context, conn AWSConnection, opts ReadinessO
 	for _, k := range ids {
 		id := IdentityReadiness{AccountID: k.account, Root: k.root, UserName: k.user, Devices: -1}
 		var awsSerials []string
-		if rep != nil {
+		if caller != nil {
 			awsSerials, id.Devices = a.identityDevices(ctx, conn, rep, caller, k.root, k.user)
 		}
 		var held []*vault.Account
@@ -257,7 +262,7 @@ func (a *App) Readiness(ctx context.Context, conn AWSConnection, opts ReadinessO
 				id.Held = append(id.Held, b.SerialNumber)
 			}
 		}
-		id.Items = a.checkIdentity(id, held, rep, conf, drills, verified)
+		id.Items = a.checkIdentity(id, held, rep, gap, conf, drills, verified)
 		id.Score = scoreItems(id.Items)
 		id.Next = nextAction(id, held)
 		r.Identities = append(r.Identities, id)
@@ -304,19 +309,23 @@ func (a *App) awsBindings() []binding {
 // count; nil and -1 when it cannot be listed (root, seen by someone else).
 func (a *App) identityDevices(ctx context.Context, conn AWSConnection, rep *awsmfa.AuditReport, caller *awsmfa.Identity, root bool, user string) ([]string, int) {
 	if root {
-		if caller == nil || caller.Kind != awsmfa.PrincipalRoot {
-			if !rep.RootMFA {
+		if caller.Kind != awsmfa.PrincipalRoot {
+			if rep != nil && !rep.RootMFA {
 				return nil, 0
 			}
 			return nil, -1
 		}
 		user = ""
+	} else if caller.Kind == awsmfa.PrincipalUser && strings.EqualFold(caller.UserName, user) {
+		user = "" // one's own devices: allowed without an administrator's rights
 	}
 	devs, err := a.AWSUserDevices(ctx, conn, user)
 	if err != nil {
-		for _, u := range rep.Users {
-			if u.UserName == user {
-				return nil, u.Devices
+		if rep != nil {
+			for _, u := range rep.Users {
+				if u.UserName == user {
+					return nil, u.Devices
+				}
 			}
 		}
 		return nil, -1
@@ -328,24 +337,24 @@ func (a *App) identityDevices(ctx context.Context, conn AWSConnection, rep *awsm
 	return serials, len(serials)
 }
 
-func (a *App) checkIdentity(id IdentityReadiness, held []*vault.Account, rep *awsmfa.AuditReport, conf Confirmations, drills []drillRecord, verified []backup.VerifyRecord) []ReadinessItem {
+func (a *App) checkIdentity(id IdentityReadiness, held []*vault.Account, rep *awsmfa.AuditReport, gap string, conf Confirmations, drills []drillRecord, verified []backup.VerifyRecord) []ReadinessItem {
 	now := a.now()
 	var items []ReadinessItem
 	add := func(c Check, ok bool, unknown bool, format string, args ...any) {
 		items = append(items, ReadinessItem{Check: c, OK: ok, Unknown: unknown && !ok, Points: checkWeights[c], Detail: fmt.Sprintf(format, args...)})
 	}
 	devices, unknown := id.Devices, id.Devices < 0
-	if unknown && len(held) > 0 {
+	if unknown {
 		devices = len(held) // at least these
 	}
 	switch {
 	case unknown && devices == 0:
-		add(CheckMFA, false, true, "unknown: %s", whyUnknown(id, rep))
+		add(CheckMFA, false, true, "unknown: %s", whyUnknown(id, gap))
 	default:
 		add(CheckMFA, devices > 0, false, "%d MFA device(s)%s", devices, atLeast(unknown))
 	}
 	if unknown && devices < 2 {
-		add(CheckTwoDevices, false, true, "unknown: %s", whyUnknown(id, rep))
+		add(CheckTwoDevices, false, true, "unknown: %s", whyUnknown(id, gap))
 	} else {
 		add(CheckTwoDevices, devices >= 2, false, "%d of the 2 devices that keep one loss from locking %s out%s", devices, id.Name(), atLeast(unknown))
 	}
@@ -365,7 +374,7 @@ func (a *App) checkIdentity(id IdentityReadiness, held []*vault.Account, rep *aw
 	if !id.Root {
 		switch {
 		case rep == nil:
-			add(CheckNoOrphans, false, true, "unknown: AWS could not be reached")
+			add(CheckNoOrphans, false, true, "unknown: %s", gap)
 		default:
 			add(CheckNoOrphans, len(rep.Orphans) == 0, false, "%d unassigned virtual device(s) in the account", len(rep.Orphans))
 		}
@@ -404,12 +413,12 @@ func atLeast(unknown bool) string {
 	return ""
 }
 
-func whyUnknown(id IdentityReadiness, rep *awsmfa.AuditReport) string {
-	if rep == nil {
-		return "AWS could not be reached"
-	}
-	if id.Root {
-		return "AWS says root has MFA, but only the root user can list its devices"
+func whyUnknown(id IdentityReadiness, gap string) string {
+	switch {
+	case gap != "" && !id.Root:
+		return gap
+	case id.Root:
+		return "only the root user can list its own devices"
 	}
 	return "the user's devices could not be listed"
 }

@@ -282,3 +282,29 @@ func FuzzParseDrillResults(f *testing.F) {
 		lastPassedDrill(recs, ReadinessDrills(false), time.Now())
 	})
 }
+
+// TestReadinessWithoutAuditRights: an IAM user who may not audit the
+// account still gets their own checklist, with the account-wide facts
+// marked unknown and why.
+func TestReadinessWithoutAuditRights(t *testing.T) {
+	a, ctx := newReadinessApp(t)
+	r, err := a.Readiness(ctx, AWSConnection{Practice: true, PracticeUser: "alice"}, ReadinessOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Offline || r.Audit != nil || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "audit was refused") {
+		t.Fatalf("offline=%v audit=%v warnings=%q", r.Offline, r.Audit != nil, r.Warnings)
+	}
+	alice := identity(t, r, "alice")
+	orphans, _ := alice.Item(CheckNoOrphans)
+	if alice.Devices != 1 || !orphans.Unknown || !strings.Contains(orphans.Detail, "refused") {
+		t.Errorf("alice: %d devices, orphans %+v", alice.Devices, orphans)
+	}
+	if alice.Next == nil || alice.Next.Kind != ActionEnrollDevice {
+		t.Errorf("alice's next action: %+v", alice.Next)
+	}
+	root := identity(t, r, "root")
+	if mfa, _ := root.Item(CheckMFA); !mfa.Unknown {
+		t.Errorf("root's MFA seen by alice: %+v", mfa)
+	}
+}
