@@ -19,7 +19,11 @@ type Keyring interface {
 // of role_arn, external_id or source_profile it is not reused.
 type RoleCache struct {
 	Keyring Keyring
-	// Margin is how long before expiry an entry stops being used (default 5 min).
+	// Margin is how long before expiry an entry stops being used. The
+	// default, 10 minutes, is botocore's mandatory refresh window: the
+	// aws CLI asks again for credentials that expire sooner than that, so
+	// handing it such a session would only make it call Sparekey before
+	// every request.
 	Margin time.Duration
 	Now    func() time.Time
 }
@@ -38,7 +42,7 @@ func (rc RoleCache) valid(c Credentials) bool {
 		now = rc.Now
 	}
 	if margin <= 0 {
-		margin = 5 * time.Minute
+		margin = 10 * time.Minute
 	}
 	return c.AccessKeyID != "" && c.SessionToken != "" && now().Add(margin).Before(c.Expiration)
 }
