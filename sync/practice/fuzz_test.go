@@ -1,10 +1,13 @@
 package practice
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -257,6 +260,61 @@ func FuzzDecodeJSONRequest(f *testing.F) {
 			if in.AccountId == nil || len(*in.AccountId) != 12 || strings.Trim(*in.AccountId, "0123456789") != "" {
 				t.Fatalf("accepted account id %v", in.AccountId)
 			}
+		}
+	})
+}
+
+// FuzzParseState feeds arbitrary state files to the parser: it must never
+// panic, and a state it accepts must give a server that lists its
+// accounts, describes itself and answers a signed call without panicking.
+func FuzzParseState(f *testing.F) {
+	// Seeds: a whole single account and a whole organization of one
+	// member (real files, large for a fuzzer), then small hand-made ones.
+	dir := f.TempDir()
+	for i, members := range []int{0, 1} {
+		path := filepath.Join(dir, fmt.Sprintf("seed-%d.json", i))
+		srv, err := New(Options{StatePath: path, MemberAccounts: members})
+		if err != nil {
+			f.Fatal(err)
+		}
+		if members > 0 {
+			srv.SetDelegatedAdministrator(srv.MemberAccountIDs()[0])
+			srv.SuspendAccount(srv.MemberAccountIDs()[0])
+			srv.PutRole(srv.MemberAccountIDs()[0], RoleSpec{Name: "ReadOnly", Actions: []string{"iam:ListMFADevices"}})
+		}
+		srv.Close()
+		b, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"version":1,"account_id":"123456789012","users":{},"devices":{},"keys":{},"organization":{"members":{"200000000001":null}}}`))
+	f.Add([]byte(`{"version":1,"account_id":"123456789012","users":{},"devices":{},"keys":{},"login_profiles":{"<root_account>":null}}`))
+	f.Add([]byte(`{"version":1,"account_id":"123456789012","users":{},"devices":{},"keys":{},"organization":{"id":"o-x","members":{"200000000001":` +
+		`{"version":1,"account_id":"200000000001","users":{},"devices":{},"keys":{},"roles":{"R":{"name":"R","trusted_accounts":null}},` +
+		`"membership":{"status":"ACTIVE"}}},"delegated_admin":"200000000001","features":["RootSessions"]}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		st, err := parseState(b)
+		if err != nil {
+			return
+		}
+		srv, err := New(Options{AccountID: st.AccountID})
+		if err != nil {
+			return
+		}
+		defer srv.Close()
+		srv.st = st
+		srv.Accounts()
+		srv.Info()
+		rec := httptest.NewRecorder()
+		body := []byte("Action=GetAccountSummary&Version=2010-05-08")
+		req := httptest.NewRequest("POST", "http://127.0.0.1/", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		signForTest(t, req, body, srv.RootCredentials(), "iam")
+		srv.Handler().ServeHTTP(rec, req)
+		if rec.Code != 200 && rec.Code != 403 {
+			t.Fatalf("GetAccountSummary: %d %s", rec.Code, rec.Body)
 		}
 	})
 }

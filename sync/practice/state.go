@@ -353,6 +353,16 @@ func (st *state) check() error {
 				return fmt.Errorf("member account %s: %w", id, err)
 			}
 		}
+		if d := st.Org.DelegatedAdmin; d != "" && st.Org.Members[d] == nil {
+			return fmt.Errorf("delegated administrator %q is not a member account", d)
+		}
+		for _, f := range st.Org.Features {
+			if f != FeatureRootCredentialsManagement && f != FeatureRootSessions {
+				return fmt.Errorf("unknown root access feature %q", f)
+			}
+		}
+	} else if st.Membership != nil && (st.Membership.Status != AccountActive && st.Membership.Status != AccountSuspended) {
+		return fmt.Errorf("account status %q is neither %s nor %s", st.Membership.Status, AccountActive, AccountSuspended)
 	}
 	return nil
 }
@@ -366,12 +376,22 @@ func loadState(path string) (*state, error) {
 	if err != nil {
 		return nil, fmt.Errorf("practice: reading state: %w", err)
 	}
+	st, err := parseState(b)
+	if err != nil {
+		return nil, fmt.Errorf("practice: state file %s %w", path, err)
+	}
+	return st, nil
+}
+
+// parseState decodes and checks a state file's contents; its errors read
+// after the file's name.
+func parseState(b []byte) (*state, error) {
 	var st state
 	if err := json.Unmarshal(b, &st); err != nil {
-		return nil, fmt.Errorf("practice: state file %s is not valid JSON (move it away to start a fresh practice account): %w", path, err)
+		return nil, fmt.Errorf("is not valid JSON (move it away to start a fresh practice account): %w", err)
 	}
 	if err := st.check(); err != nil {
-		return nil, fmt.Errorf("practice: state file %s is damaged (move it away to start a fresh practice account): %w", path, err)
+		return nil, fmt.Errorf("is damaged (move it away to start a fresh practice account): %w", err)
 	}
 	return &st, nil
 }
