@@ -220,10 +220,18 @@ func TestRecoveryWizardResume(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	damaged := filepath.Join(store.Dir, "20260101-000000-abcdef.json")
+	if err := os.WriteFile(damaged, []byte(`{"version": 99}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
 	w := h.u.showRecoveryWizard()
 	t.Cleanup(w.win.Close)
 	if !containsText(w.page, "Unfinished recoveries") || !containsText(w.page, "waiting for AWS Support's answer") {
 		t.Fatal("the first page does not list the unfinished runs")
+	}
+	if !containsText(w.page, "was written by a newer Sparekey") || !containsText(w.page, "nothing in it was lost") {
+		t.Error("a run file from a newer Sparekey is not reported on the first page")
 	}
 	// The runs are listed most recent first: the planning run, then the root's.
 	test.Tap(findButton(t, w.page, "Abandon"))
