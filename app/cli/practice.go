@@ -248,12 +248,22 @@ func printPracticeExports(e *Env, url string, info practice.Info) {
 }
 
 func newPracticeInfo(e *Env, admin *practice.AdminClient) *cobra.Command {
-	return &cobra.Command{
+	var account string
+	cmd := &cobra.Command{
 		Use:   "info",
 		Short: "Print a running practice server's endpoint and credentials as export lines",
-		Args:  cobra.NoArgs,
+		Long: `Print a running practice server's endpoint and credentials as export lines.
+With --account, the credentials are a member account's, so the aws CLI or
+Sparekey can act in that member directly.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			info, err := admin.Info(e.Context())
+			var info practice.Info
+			var err error
+			if account != "" {
+				info, err = admin.MemberInfo(e.Context(), account)
+			} else {
+				info, err = admin.Info(e.Context())
+			}
 			if err != nil {
 				return explainPracticeAdmin(err)
 			}
@@ -269,6 +279,8 @@ func newPracticeInfo(e *Env, admin *practice.AdminClient) *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&account, "account", "", "a member account's id: print its credentials instead")
+	return cmd
 }
 
 func newPracticeDrift(e *Env, admin *practice.AdminClient) *cobra.Command {

@@ -65,6 +65,14 @@ func TestPracticeServeOrganization(t *testing.T) {
 	if o, e, code := run("root-device", "--account", info.Organization.Members[1].ID, "root-phone"); code != 0 || strings.TrimSpace(o) != "arn:aws:iam::"+info.Organization.Members[1].ID+":mfa/root-phone" {
 		t.Fatalf("root-device --account: %d %q %s", code, o, e)
 	}
+	memberOut, e, code := run("info", "--account", info.Organization.Members[0].ID)
+	if code != 0 || !strings.Contains(memberOut, "# Sparekey practice account "+info.Organization.Members[0].ID) ||
+		!strings.Contains(memberOut, "export AWS_ACCESS_KEY_ID=AKIA") || strings.Contains(memberOut, info.Users[practice.AdminUser].AccessKeyID) {
+		t.Fatalf("info --account: %d %s %s", code, memberOut, e)
+	}
+	if _, e, code := run("info", "--account", "999999999999"); code != 1 || !strings.Contains(e, "no such practice account") {
+		t.Fatalf("info --account unknown: %d %s", code, e)
+	}
 	if _, e, code := run("suspend", info.Organization.Members[2].ID); code != 0 {
 		t.Fatalf("suspend: %d %s", code, e)
 	}

@@ -40,7 +40,7 @@ import (
 //	POST /_practice/latency      {"latency": "50ms"}
 //	POST /_practice/suspend      {"account": ID}
 //	GET  /_practice/seed?serial=...                        → {"seed": "..."}
-//	GET  /_practice/info                                   → account id and preset credentials
+//	GET  /_practice/info[?account=ID]                      → account id and preset credentials
 //
 // Errors answer {"error": "..."} with a 4xx status.
 const adminPrefix = "/_practice/"
@@ -99,6 +99,27 @@ func (s *Server) Info() Info {
 		info.Organization = oi
 	}
 	return info
+}
+
+// MemberInfo is Info for a member account of the Organization: its id,
+// its root's and preset users' keys and alice's device there.
+func (s *Server) MemberInfo(accountID string) (Info, error) {
+	s.mu.Lock()
+	_, err := s.memberLocked(accountID)
+	s.mu.Unlock()
+	if err != nil {
+		return Info{}, err
+	}
+	info := Info{AccountID: accountID, Users: map[string]Credentials{}, AliceDevice: s.DeviceSerialIn(accountID, AliceUser)}
+	if info.Root, err = s.AccountCredentials(accountID, RootPrincipal); err != nil {
+		return Info{}, err
+	}
+	for _, name := range []string{AdminUser, AliceUser, BobUser} {
+		if c, err := s.AccountCredentials(accountID, name); err == nil {
+			info.Users[name] = c
+		}
+	}
+	return info, nil
 }
 
 func isLoopback(remoteAddr string) bool {
@@ -192,7 +213,17 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			}
 			reply(http.StatusOK, map[string]string{"seed": seed})
 		case "info":
-			reply(http.StatusOK, s.Info())
+			account := r.URL.Query().Get("account")
+			if account == "" || account == s.AccountID() {
+				reply(http.StatusOK, s.Info())
+				return
+			}
+			info, err := s.MemberInfo(account)
+			if err != nil {
+				fail(adminStatus(err), err)
+				return
+			}
+			reply(http.StatusOK, info)
 		default:
 			fail(http.StatusNotFound, fmt.Errorf("no admin operation GET %s", sanitize(op)))
 		}
@@ -393,6 +424,13 @@ func (a *AdminClient) Seed(ctx context.Context, serial string) (string, error) {
 	var out struct{ Seed string }
 	err := a.do(ctx, http.MethodGet, "seed", url.Values{"serial": {serial}}, nil, &out)
 	return out.Seed, err
+}
+
+// MemberInfo is Server.MemberInfo on a running server.
+func (a *AdminClient) MemberInfo(ctx context.Context, accountID string) (Info, error) {
+	var out Info
+	err := a.do(ctx, http.MethodGet, "info", url.Values{"account": {accountID}}, nil, &out)
+	return out, err
 }
 
 // Info is Server.Info on a running server.

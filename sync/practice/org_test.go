@@ -514,6 +514,13 @@ func TestOrganizationAdminEndpoint(t *testing.T) {
 	if err != nil || info.Organization == nil || info.Organization.ID != srv.OrganizationID() || len(info.Organization.Members) != 2 {
 		t.Fatalf("info = %+v, %v", info.Organization, err)
 	}
+	mi, err := admin.MemberInfo(ctx, members[1])
+	if want := mustCreds(srv.AccountCredentials(members[1], AdminUser)); err != nil || mi.AccountID != members[1] || mi.Users[AdminUser] != want || mi.Organization != nil {
+		t.Fatalf("member info = %+v, %v", mi, err)
+	}
+	if _, err := admin.MemberInfo(ctx, "999999999999"); err == nil {
+		t.Fatal("info of an unknown account")
+	}
 	serial, err := admin.EnableRootDeviceIn(ctx, members[1], "root-phone")
 	if err != nil || serial != srv.DeviceSerialIn(members[1], "root-phone") {
 		t.Fatalf("root device = %q, %v", serial, err)
