@@ -230,7 +230,9 @@ func (c *call) assumeRole(in assumeRoleInput) (any, *apiError) {
 		seconds = defaultRoleSeconds
 	}
 	chained := c.key.isRoleSession()
-	if chained && seconds > chainedRoleSeconds {
+	// AWS applies the chaining limit to every caller with temporary
+	// credentials, GetSessionToken sessions included.
+	if c.key.isSession() && seconds > chainedRoleSeconds {
 		return nil, errorf(400, "ValidationError", "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
 	}
 	if seconds > role.MaxSessionSeconds {

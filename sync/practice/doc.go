@@ -51,8 +51,10 @@
 //     resource", so a missing role and a refusing one look alike; a
 //     SerialNumber + TokenCode is checked and spent like GetSessionToken's
 //     (same drift and replay rules); DurationSeconds defaults to an hour,
-//     capped by the role's MaxSessionDuration and, for role chaining, by an
-//     hour; a chained session carries no MFA.
+//     capped by the role's MaxSessionDuration and, for callers with
+//     temporary credentials (role chaining, GetSessionToken sessions), by
+//     an hour; a chained session carries no MFA, a GetSessionToken session
+//     with MFA passes its MFA on.
 //   - AssumeRoot: only IAM users and roles of the management account (or
 //     of the delegated administrator), never a root user, only with
 //     centralized root access on (RootCredentialsManagement for the IAM

@@ -230,6 +230,8 @@ func TestAssumeRoleSemantics(t *testing.T) {
 	if _, err := f.assumeRole(sdkCreds(tok.Credentials), &sts.AssumeRoleInput{RoleArn: aws.String(mfaRole)}); err != nil {
 		t.Fatalf("MFA session: %v", err)
 	}
+	_, err = f.assumeRole(sdkCreds(tok.Credentials), &sts.AssumeRoleInput{RoleArn: aws.String(readOnly), DurationSeconds: aws.Int32(7200)})
+	wantAPIError(t, err, "ValidationError", "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
 
 	// The session works in the member account only, and chains.
 	if _, err := f.iam(sess).ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: aws.String(AliceUser)}); err != nil {
