@@ -768,18 +768,39 @@ func (w *recoveryWizard) messagePart(st guide.Step, b guide.Binding) []fyne.Canv
 		return nil
 	}
 	m := st.Message
-	text := "To: " + b.Fill(m.To) + "\nSubject: " + b.Fill(m.Subject) + "\n\n" + b.Fill(m.Body)
-	body := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	compose := func(b guide.Binding) string {
+		return "To: " + b.Fill(m.To) + "\nSubject: " + b.Fill(m.Subject) + "\n\n" + b.Fill(m.Body)
+	}
+	template := compose(guide.Binding{})
+	body := widget.NewLabelWithStyle(compose(b), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	body.Wrapping = fyne.TextWrapWord
-	copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() { w.onCopyMessage(text) })
-	save := widget.NewButtonWithIcon("Save as file…", theme.DocumentSaveIcon(), func() { w.onSaveMessage(text) })
+	copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() { w.onCopyMessage(body.Text) })
+	save := widget.NewButtonWithIcon("Save as file…", theme.DocumentSaveIcon(), func() { w.onSaveMessage(body.Text) })
 	sent := widget.NewButtonWithIcon("I sent it", theme.MailSendIcon(), func() { w.onMark(recovery.Done, "") })
 	sent.Importance = widget.HighImportance
-	objs := []fyne.CanvasObject{widget.NewSeparator(), wizardSubheading("The message, ready to send"), widget.NewCard("", "", body), container.NewHBox(copyBtn, save, sent)}
-	if unfilled(text) {
-		objs = append(objs, dim("Replace the words in capitals (ACCOUNT_ID, USER, SERIAL) with your details before sending: Sparekey does not know them for this identity."))
+	objs := []fyne.CanvasObject{widget.NewSeparator(), wizardSubheading("The message, ready to send")}
+
+	// The details the message needs, filled from the vault where it knows
+	// them; what is typed here goes into the message and stays with the run.
+	form := widget.NewForm()
+	field := func(dst **widget.Entry, placeholder, label, value, hint string) {
+		if !strings.Contains(template, placeholder) {
+			return
+		}
+		e := widget.NewEntry()
+		e.SetText(value)
+		e.SetPlaceHolder(hint)
+		e.OnChanged = func(string) { body.SetText(compose(typed(b, w.inputs))) }
+		*dst = e
+		form.Append(label, e)
 	}
-	return objs
+	field(&w.inputs.accountID, "ACCOUNT_ID", "Account ID", b.AccountID, "12 digits")
+	field(&w.inputs.user, "USER", "User name", b.UserName, "the IAM user")
+	field(&w.inputs.serial, "SERIAL", "Device serial", b.Serial, "arn:aws:iam::…:mfa/…")
+	if len(form.Items) > 0 {
+		objs = append(objs, dim("Sparekey fills in what the vault knows; type the rest and the message follows."), form)
+	}
+	return append(objs, widget.NewCard("", "", body), container.NewHBox(copyBtn, save, sent))
 }
 
 func (w *recoveryWizard) summaryPage() []fyne.CanvasObject {
@@ -863,15 +884,18 @@ func shorten(text string, n int) string {
 	return strings.TrimRight(cut, " ,") + "…"
 }
 
-// unfilled reports whether a message still has placeholders for details
-// Sparekey does not know.
-func unfilled(text string) bool {
-	for _, ph := range []string{"ACCOUNT_ID", "SERIAL", "USER"} {
-		if strings.Contains(text, ph) {
-			return true
+// typed lays the message's fields over what the run knows; a field
+// emptied brings its placeholder back.
+func typed(b guide.Binding, in stepInputs) guide.Binding {
+	set := func(dst *string, e *widget.Entry) {
+		if e != nil {
+			*dst = strings.TrimSpace(e.Text)
 		}
 	}
-	return false
+	set(&b.AccountID, in.accountID)
+	set(&b.UserName, in.user)
+	set(&b.Serial, in.serial)
+	return b
 }
 
 func statusWord(s recovery.Status) string {

@@ -85,8 +85,13 @@ func TestRecoveryWizardPagesBackAndNext(t *testing.T) {
 	if !containsText(w.page, "Step 1 of") || !containsText(w.page, "Please deactivate my MFA device") || !containsText(w.page, "Status: to do") {
 		t.Fatal("the first step (the message to the administrator) is not on show")
 	}
+	if w.inputs.accountID == nil || w.inputs.user == nil || w.inputs.serial == nil {
+		t.Fatal("the message asks for none of the details it lacks")
+	}
+	test.Type(w.inputs.accountID, "123456789012")
+	test.Type(w.inputs.user, "alice")
 	test.Tap(findButton(t, w.page, "Copy"))
-	if got := h.clipboard(); !strings.Contains(got, "Subject: Please deactivate my MFA device") {
+	if got := h.clipboard(); !strings.Contains(got, "Subject: Please deactivate my MFA device (user alice, account 123456789012)") || !strings.Contains(got, "Device serial: SERIAL") {
 		t.Errorf("clipboard: %q", got)
 	}
 	file := filepath.Join(t.TempDir(), "to-admin.txt")
@@ -116,10 +121,14 @@ func TestRecoveryWizardPagesBackAndNext(t *testing.T) {
 		t.Errorf("Do it without a vault: step %s, status %q", s.Status, w.status.Text)
 	}
 
-	// The run is saved beside the (not yet created) vault.
+	// The run is saved beside the (not yet created) vault, with the
+	// details typed into the message.
 	open, _ := h.core.RecoveryStore().Unfinished()
 	if len(open) != 1 || open[0].Steps[0].Status != recovery.Waiting || open[0].Steps[1].Status != recovery.Done {
 		t.Fatalf("saved runs: %+v", open)
+	}
+	if b := open[0].Binding; b.AccountID != "123456789012" || b.UserName != "alice" || b.Serial != "" {
+		t.Errorf("saved binding: %+v", b)
 	}
 }
 
