@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/sparekey/sparekey/sync/awsmfa"
+	"github.com/sparekey/sparekey/sync/awsprofile"
 	"github.com/sparekey/sparekey/sync/practice"
 	"github.com/sparekey/sparekey/vault"
 )
@@ -421,7 +422,12 @@ func profileMFASerial(ctx context.Context, conn AWSConnection) string {
 		return ""
 	}
 	profile := conn.Label()
-	sc, err := config.LoadSharedConfigProfile(ctx, profile)
+	// The files the aws CLI reads: LoadSharedConfigProfile on its own
+	// ignores AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE.
+	files := awsprofile.DefaultFiles()
+	sc, err := config.LoadSharedConfigProfile(ctx, profile, func(o *config.LoadSharedConfigOptions) {
+		o.ConfigFiles, o.CredentialsFiles = files.Config, files.Credentials
+	})
 	if err != nil {
 		return ""
 	}

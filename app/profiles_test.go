@@ -171,6 +171,11 @@ source_profile = loop-a
 		return a.AWSRoleSession(ctx, conn, ch)
 	}
 
+	// The plain path reads mfa_serial from the same files as the aws CLI.
+	if got := profileMFASerial(ctx, AWSConnection{Profile: "prod"}); got != serial {
+		t.Fatalf("profileMFASerial ignored AWS_CONFIG_FILE: %q", got)
+	}
+
 	// A plain profile is not a role profile; a loop is a config fault.
 	if ch, err := a.AWSRoleChain(ctx, AWSConnection{Profile: "base"}); ch != nil || err != nil {
 		t.Fatalf("base: %v %v", ch, err)
