@@ -199,7 +199,7 @@ func (a *App) Readiness(ctx context.Context, conn AWSConnection, opts ReadinessO
 		r.Warnings = append(r.Warnings, err.Error())
 	}
 	verified, _ := a.BackupVerifications()
-	bindings := a.awsBindings()
+	bindings := a.awsBindings(conn.Practice)
 
 	// The caller first: it tells the account even when the audit is not
 	// allowed (an IAM user without an administrator's rights).
@@ -291,13 +291,18 @@ type binding struct {
 	acct *vault.Account
 }
 
-func (a *App) awsBindings() []binding {
+// awsBindings are the vault's AWS devices; practice ones only when
+// checking the practice account, so they never pose as a real account.
+func (a *App) awsBindings(practice bool) []binding {
 	v := a.vaultIfOpen()
 	if v == nil {
 		return nil
 	}
 	var out []binding
 	for _, acct := range v.Accounts() {
+		if IsPracticeAccount(acct) != practice {
+			continue
+		}
 		if w := acct.AWS; w != nil && w.SerialNumber != "" && w.AccountID != "" {
 			out = append(out, binding{AWSBinding: *w, acct: acct})
 		}

@@ -36,7 +36,8 @@ func (u *UI) extraMenus() []*fyne.Menu {
 	aws := fyne.NewMenuItem("AWS MFA devices…", func() { u.showAWS(tabWhoAmI) })
 	wizard := fyne.NewMenuItem("Recovery wizard…", func() { u.showRecoveryWizard() })
 	guide := fyne.NewMenuItem("Recovery guide…", func() { u.showGuide() })
-	return []*fyne.Menu{fyne.NewMenu("AWS", aws, wizard, guide)}
+	ready := fyne.NewMenuItem("Readiness…", u.showReadiness)
+	return []*fyne.Menu{fyne.NewMenu("AWS", aws, wizard, guide, ready)}
 }
 
 func (u *UI) hasImport() bool { return true }

@@ -216,3 +216,13 @@ func (v *readinessView) showConsoleSteps(path string) {
 	scroll.SetMinSize(fyne.NewSize(520, 360))
 	dialog.ShowCustom(g.Title, "Close", scroll, v.w.win)
 }
+
+// showReadiness opens the AWS window on its Readiness tab.
+func (u *UI) showReadiness() {
+	w := u.showAWS(tabWhoAmI)
+	for _, t := range w.tabs.Items {
+		if t.Text == "Readiness" {
+			w.tabs.Select(t)
+		}
+	}
+}

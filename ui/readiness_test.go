@@ -79,3 +79,16 @@ func TestReadinessTabButtonsDoTheActions(t *testing.T) {
 		t.Error("root's checklist lacks the contacts")
 	}
 }
+
+func TestReadinessMenuOpensTheTab(t *testing.T) {
+	u, _, _ := newAWSHarness(t)
+	menuItem(t, u, "Readiness…").Action()
+	w := awsWindows[u]
+	if w == nil {
+		t.Fatal("the AWS window did not open")
+	}
+	t.Cleanup(w.win.Close)
+	if got := w.tabs.Selected().Text; got != "Readiness" {
+		t.Errorf("the menu opened the %q tab", got)
+	}
+}
