@@ -64,8 +64,9 @@
 //     certificates, GetUser, GetAccountSummary), delete (those plus
 //     DeactivateMFADevice, DeleteLoginProfile, DeleteAccessKey,
 //     DeleteSigningCertificate) or create password (CreateLoginProfile);
-//     naming an IAM user is refused. Lists after AWS's managed root-task
-//     policies (TaskPolicyActions).
+//     naming an IAM user is refused. The lists (TaskPolicyActions) follow
+//     the managed root-task policies' purpose as AWS describes it; their
+//     exact policy documents were not at hand to compare.
 //   - ListOrganizationsFeatures from a member is
 //     AccountNotManagementOrDelegatedAdministratorException, enable/disable
 //     CallerIsNotManagementAccountException; no organization is
