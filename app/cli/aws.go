@@ -629,6 +629,12 @@ are never printed; use 'sparekey aws credentials' as a credential_process.`,
 			if err != nil {
 				return err
 			}
+			if chain, err := a.AWSRoleChain(e.Context(), conn); err != nil || chain != nil {
+				if err != nil {
+					return err
+				}
+				return roleSessionCommand(e, a, conn, chain, fresh, forget)
+			}
 			if forget {
 				a.ForgetAWSSession(conn)
 				fmt.Fprintf(e.Out, "Forgot the cached session of %s.\n", conn.Label())

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sparekey/sparekey/app"
+	"github.com/sparekey/sparekey/sync/awsprofile"
 )
 
 func newAWSCredentials(e *Env, conn *app.AWSConnection) *cobra.Command {
@@ -168,4 +170,36 @@ kept beside it as config.bak-YYYYMMDD-HHMMSS.`,
 	f.BoolVar(&yes, "yes", false, "write without asking")
 	f.BoolVar(&dryRun, "dry-run", false, "only show the change")
 	return cmd
+}
+
+// roleSessionCommand is `aws session` for a role profile: the role's
+// session, from the cache or assumed with the shared MFA session.
+// --forget and --fresh act on the role's session only; the MFA session
+// stays, since other role profiles share it.
+func roleSessionCommand(e *Env, a *app.App, conn app.AWSConnection, chain *awsprofile.Chain, fresh, forget bool) error {
+	if forget || fresh {
+		a.ForgetAWSRoleSession(chain.Profile)
+	}
+	if forget {
+		fmt.Fprintf(e.Out, "Forgot the cached role session of %s; the MFA session of %s stays for its other roles.\n", chain.Profile, chain.Source)
+		return nil
+	}
+	ctx := e.Context()
+	s, err := a.AWSRoleSession(ctx, conn, chain)
+	if errors.Is(err, app.ErrLocked) {
+		if _, err = e.OpenVault(); err != nil {
+			return err
+		}
+		s, err = a.AWSRoleSession(ctx, conn, chain)
+	}
+	if err != nil {
+		return wrapAWS(err)
+	}
+	role := chain.Roles[len(chain.Roles)-1].RoleARN
+	if e.JSON {
+		return e.printJSON(map[string]any{"profile": chain.Profile, "role_arn": role, "source_profile": chain.Source, "expiration": s.Expiration})
+	}
+	fmt.Fprintf(e.Out, "Role session for %s (%s, from the MFA session of %s) valid until %s.\n", chain.Profile, role, chain.Source, s.Expiration.Local().Format(time.DateTime))
+	fmt.Fprintf(e.Out, "Use it with: credential_process = sparekey aws credentials --profile %s\n", chain.Profile)
+	return nil
 }

@@ -502,3 +502,62 @@ func TestAWSSetupProfilePrompt(t *testing.T) {
 		t.Fatal("a refused request changed the file")
 	}
 }
+
+// TestAWSRoleSessionCommand: `aws session` and `aws credentials` on a role
+// profile, in process, against the built-in practice account: the role
+// session is assumed once and cached; --forget drops it but keeps the MFA
+// session, so getting it again spends no code.
+func TestAWSRoleSessionCommand(t *testing.T) {
+	te := newAWSCLIEnv(t)
+	te.ok("init")
+	var enrolled awsmfa.EnrollResult
+	if err := json.Unmarshal([]byte(te.ok("aws", "enroll", "--user", "bob", "--json")), &enrolled); err != nil {
+		t.Fatal(err)
+	}
+	te.clock.Advance(30 * time.Second)
+	a, _ := te.e.App()
+	srv, direct, err := a.PracticeServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoint, counter := countingProxy(t, direct)
+	roleARN, err := srv.PutRole(srv.AccountID(), practice.RoleSpec{Name: "Deploy", TrustedAccounts: []string{srv.AccountID()}, RequireMFA: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob, err := srv.UserCredentials("bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	configFile, credsFile := filepath.Join(te.dir, "aws-config"), filepath.Join(te.dir, "aws-credentials")
+	if err := os.WriteFile(configFile, fmt.Appendf(nil, "[profile bob]\nendpoint_url = %[1]s\n\n[profile deploy]\nrole_arn = %[2]s\nsource_profile = bob\nmfa_serial = %[3]s\nendpoint_url = %[1]s\n", endpoint, roleARN, enrolled.Device.SerialNumber), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(credsFile, fmt.Appendf(nil, "[bob]\naws_access_key_id = %s\naws_secret_access_key = %s\n", bob.AccessKeyID, bob.SecretAccessKey), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_CONFIG_FILE", configFile)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", credsFile)
+
+	sessionOut := te.ok("aws", "--profile", "deploy", "session")
+	if !strings.Contains(sessionOut, "Role session for deploy ("+roleARN+", from the MFA session of bob)") {
+		t.Fatalf("session:\n%s", sessionOut)
+	}
+	var creds awsmfa.ProcessOutput
+	if err := json.Unmarshal([]byte(te.ok("aws", "--profile", "deploy", "credentials")), &creds); err != nil || !strings.HasPrefix(creds.AccessKeyID, "ASIA") {
+		t.Fatalf("credentials: %+v %v", creds, err)
+	}
+	if g, r := counter.count("GetSessionToken"), counter.count("AssumeRole"); g != 1 || r != 1 {
+		t.Fatalf("GetSessionToken %d, AssumeRole %d; want 1 and 1", g, r)
+	}
+	if out := te.ok("aws", "--profile", "deploy", "session", "--forget"); !strings.Contains(out, "the MFA session of bob stays") {
+		t.Fatalf("forget:\n%s", out)
+	}
+	te.ok("aws", "--profile", "deploy", "credentials")
+	if g, r := counter.count("GetSessionToken"), counter.count("AssumeRole"); g != 1 || r != 2 {
+		t.Fatalf("after --forget: GetSessionToken %d, AssumeRole %d; want 1 and 2", g, r)
+	}
+	if strings.Contains(sessionOut, creds.SecretAccessKey) {
+		t.Fatal("aws session printed the role's secret")
+	}
+}
