@@ -32,6 +32,7 @@ type accountRow struct {
 
 	bg     *canvas.Rectangle
 	ring   *countdown
+	mark   *rowMark // the issuer's brand icon, or its initial
 	issuer *widget.Label
 	name   *widget.Label
 	fav    *widget.Icon
@@ -52,6 +53,7 @@ func newAccountRow(m *mainScreen) *accountRow {
 	r.bg = canvas.NewRectangle(color.Transparent)
 	r.bg.CornerRadius = theme.InputRadiusSize()
 	r.ring = newCountdown(m.u.rings)
+	r.mark = newRowMark()
 	r.issuer = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	r.issuer.Truncation = fyne.TextTruncateEllipsis
 	r.name = widget.NewLabel("")
@@ -92,7 +94,7 @@ func (r *accountRow) CreateRenderer() fyne.WidgetRenderer {
 	r.titles = container.New(layout.NewCustomPaddedVBoxLayout(-theme.Padding()*2), container.NewBorder(nil, nil, r.fav, r.practice, r.issuer), r.name)
 	codes := container.New(layout.NewCustomPaddedVBoxLayout(0), layout.NewSpacer(), r.codeTxt, r.nextTxt, layout.NewSpacer())
 	r.right = container.NewHBox(codes, r.hotp, r.menu)
-	row := container.NewBorder(nil, nil, container.NewCenter(r.ring), r.right, r.titles)
+	row := container.NewBorder(nil, nil, container.NewHBox(container.NewCenter(r.ring), r.mark.content), r.right, r.titles)
 	return widget.NewSimpleRenderer(container.NewStack(r.bg, container.NewPadded(row)))
 }
 
@@ -123,6 +125,7 @@ func (r *accountRow) bind(i int, now time.Time) {
 	if r.issuer.Text != issuer {
 		r.issuer.SetText(issuer)
 	}
+	r.mark.show(r.m.u.brands, issuer)
 	if r.name.Text != name {
 		r.name.SetText(name)
 	}
@@ -158,6 +161,7 @@ func (r *accountRow) clear() {
 	r.code, r.next = "", ""
 	r.issuer.SetText("")
 	r.name.SetText("")
+	r.mark.show(r.m.u.brands, "")
 	r.fav.Hide()
 	r.practice.Hide()
 	r.hotp.Hide()

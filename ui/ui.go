@@ -117,6 +117,8 @@ type UI struct {
 	trayShown *bool
 	// rings are the countdown pictures every row shares.
 	rings *ringImages
+	// brands are the rows' issuer icons, built as rows show them.
+	brands *brandIcons
 	// atExit is what exitProcess runs first (the instance listener's
 	// cleanup).
 	atExit []func()
@@ -137,7 +139,7 @@ func (u *UI) trayHost() bool {
 
 // New builds the window for core; Show or Run displays it.
 func New(fa fyne.App, core *app.App, opts Options) *UI {
-	u := &UI{fa: fa, core: core, opts: opts, started: time.Now(), state: -1, rings: newRingImages()}
+	u := &UI{fa: fa, core: core, opts: opts, started: time.Now(), state: -1, rings: newRingImages(), brands: newBrandIcons()}
 	u.trace("new")
 	if u.opts.AfterFunc == nil {
 		u.opts.AfterFunc = func(d time.Duration, f func()) func() bool {
