@@ -208,28 +208,32 @@ func (w *RecoveryWizard) Answer(value string) error {
 // has not been touched yet is simply put on the new path (same ID); one
 // with progress follows the new path, keeping the old one in its notes.
 func (w *RecoveryWizard) walk(g guide.Guide) error {
-	now := w.app.now()
-	switch {
-	case w.run == nil || w.run.State != recovery.Open:
+	now, answers := w.app.now(), w.Answers()
+	if w.run == nil || w.run.State != recovery.Open {
 		b := w.app.RecoveryBinding(guide.Binding{}, w.answers["who"] == string(guide.Root))
-		r, err := w.store.StartOn(g, w.Answers(), b)
+		r, err := w.store.StartOn(g, answers, b)
 		if err != nil {
 			return err
 		}
 		w.run = r
-	case w.run.Path == g.ID:
-		w.run.Answers = w.Answers()
-	case untouched(w.run):
-		fresh := recovery.NewRun(w.run.ID, w.Answers(), g, w.run.Binding, w.run.Created)
-		fresh.Updated = now
-		w.run = fresh
-	default:
-		if err := w.run.Follow(g.ID, "the answers changed", now); err != nil {
-			return err
-		}
-		w.run.Answers = w.Answers()
+		return w.showCurrent()
 	}
-	if err := w.save(); err != nil {
+	err := w.change(func(r *recovery.Run) error {
+		switch {
+		case r.Path == g.ID:
+		case untouched(r):
+			fresh := recovery.NewRun(r.ID, answers, g, r.Binding, r.Created)
+			fresh.Updated, fresh.Revision = now, r.Revision
+			*r = *fresh
+		default:
+			if err := r.Follow(g.ID, "the answers changed", now); err != nil {
+				return err
+			}
+		}
+		r.Answers = answers
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	return w.showCurrent()
@@ -291,12 +295,9 @@ func (w *RecoveryWizard) Resume(id string) error {
 // Abandon closes a kept run as abandoned (its record stays). Abandoning
 // the run being walked goes back to the first page.
 func (w *RecoveryWizard) Abandon(id string) error {
-	r := w.run
-	if r == nil || r.ID != id {
-		var err error
-		if r, err = w.store.Load(id); err != nil {
-			return err
-		}
+	r, err := w.store.Load(id) // as saved: a terminal may have changed it
+	if err != nil {
+		return err
 	}
 	if err := w.store.Close(r, recovery.Abandoned, "abandoned in the recovery window"); err != nil {
 		return err
@@ -415,10 +416,8 @@ func (w *RecoveryWizard) Mark(st recovery.Status, reason string) error {
 	if w.busy {
 		return ErrStepBusy
 	}
-	if err := w.run.Mark(step.ID, st, reason, w.app.now()); err != nil {
-		return err
-	}
-	if err := w.save(); err != nil {
+	now := w.app.now()
+	if err := w.change(func(r *recovery.Run) error { return r.Mark(step.ID, st, reason, now) }); err != nil {
 		return err
 	}
 	if st == recovery.Done || st == recovery.Skipped {
@@ -468,10 +467,8 @@ func (w *RecoveryWizard) Follow(i int) error {
 	if b.Goto == "" {
 		return nil
 	}
-	if err := w.run.Follow(b.Goto, b.Problem, w.app.now()); err != nil {
-		return err
-	}
-	if err := w.save(); err != nil {
+	now := w.app.now()
+	if err := w.change(func(r *recovery.Run) error { return r.Follow(b.Goto, b.Problem, now) }); err != nil {
 		return err
 	}
 	return w.showCurrent()
@@ -485,8 +482,8 @@ func (w *RecoveryWizard) AddNote(text string) error {
 	if text = strings.TrimSpace(text); text == "" {
 		return nil
 	}
-	w.run.AddNote(text, w.app.now())
-	return w.save()
+	now := w.app.now()
+	return w.change(func(r *recovery.Run) error { r.AddNote(text, now); return nil })
 }
 
 // Binding is what the run knows of the identity in trouble.
@@ -531,13 +528,11 @@ func (w *RecoveryWizard) BeginStep(t RecoveryTarget) (guide.Step, RecoveryTarget
 		return step, t, fmt.Errorf("%w: step %q is one the person does", ErrNeedsInput, step.ID)
 	}
 	w.run.Binding = mergeBinding(w.run.Binding, t.Binding)
+	now := w.app.now()
+	if err := w.change(func(r *recovery.Run) error { return r.Mark(step.ID, recovery.Doing, "", now) }); err != nil {
+		return step, t, err
+	}
 	t.Binding = w.run.Binding
-	if err := w.run.Mark(step.ID, recovery.Doing, "", w.app.now()); err != nil {
-		return step, t, err
-	}
-	if err := w.save(); err != nil {
-		return step, t, err
-	}
 	w.busy = true
 	return step, t, nil
 }
@@ -553,16 +548,12 @@ func (w *RecoveryWizard) FinishStep(step guide.Step, out RecoveryOutcome, err er
 	}
 	now := w.app.now()
 	if err != nil {
-		if merr := w.run.Mark(step.ID, recovery.Failed, firstLine(ExplainAWS(err)), now); merr != nil {
-			return merr
-		}
-		return w.save()
+		reason := firstLine(ExplainAWS(err))
+		return w.change(func(r *recovery.Run) error { return r.Mark(step.ID, recovery.Failed, reason, now) })
 	}
 	w.run.Binding = mergeBinding(w.run.Binding, out.Binding)
-	if merr := w.run.Mark(step.ID, recovery.Done, strings.TrimSpace(out.Did+" "+out.Verified), now); merr != nil {
-		return merr
-	}
-	return w.save()
+	did := strings.TrimSpace(out.Did + " " + out.Verified)
+	return w.change(func(r *recovery.Run) error { return r.Mark(step.ID, recovery.Done, did, now) })
 }
 
 // Continue moves on from a step whose result was read.
@@ -640,17 +631,59 @@ func (w *RecoveryWizard) Finish() error {
 	if w.run == nil {
 		return ErrNoRun
 	}
-	if !w.run.Complete() {
+	r, err := w.store.Load(w.run.ID) // as saved: a terminal may have changed it
+	if err != nil {
+		return err
+	}
+	if _, err := r.Guide(); err != nil {
+		return err
+	}
+	w.run = r
+	if !r.Complete() {
 		return ErrNotComplete
 	}
-	return w.store.Close(w.run, recovery.Finished, "")
+	return w.store.Close(r, recovery.Finished, "")
 }
 
-func (w *RecoveryWizard) save() error {
-	if err := w.store.Save(w.run); err != nil {
+// change applies f to the run as saved, under the store's lock, and saves
+// it: the window and a terminal may walk the same run, and neither may
+// undo the other's step. What the person typed about the identity
+// (SetBinding) goes along. If the run took another path elsewhere, the
+// wizard follows it.
+func (w *RecoveryWizard) change(f func(*recovery.Run) error) error {
+	typed := w.run.Binding
+	r, err := w.store.Update(w.run.ID, func(r *recovery.Run) error {
+		if _, err := r.Guide(); err != nil {
+			return err
+		}
+		r.Binding = mergeBinding(r.Binding, typed)
+		return f(r)
+	})
+	if err != nil {
+		w.reload()
 		return fmt.Errorf("saving the recovery's progress: %w", err)
 	}
+	w.run = r
+	if r.Path != w.path.ID {
+		return w.showCurrent()
+	}
 	return nil
+}
+
+// reload shows the run as saved after a change could not be made to it.
+func (w *RecoveryWizard) reload() {
+	r, err := w.store.Load(w.run.ID)
+	if err != nil || r.State != recovery.Open {
+		return
+	}
+	if _, err := r.Guide(); err != nil {
+		return
+	}
+	r.Binding = mergeBinding(r.Binding, w.run.Binding)
+	w.run = r
+	if r.Path != w.path.ID {
+		_ = w.showCurrent()
+	}
 }
 
 // mergeBinding lays what was given (or learnt) over what the run knew.

@@ -385,3 +385,36 @@ func TestWizardResumeInterruptedAndDamaged(t *testing.T) {
 		t.Errorf("after abandoning: page %+v", w2.Page())
 	}
 }
+
+// The window and a terminal walk the same run: a change made in one is
+// not undone by the other's next step.
+func TestWizardKeepsChangesMadeElsewhere(t *testing.T) {
+	a := newWizardApp(t)
+	w := a.RecoveryWizard()
+	w.StartNew()
+	answerAll(t, w, "lost", "iam-user", "phone", "no", "no", "reachable")
+	if err := w.Mark(recovery.Done, ""); err != nil { // the message is sent
+		t.Fatal(err)
+	}
+	// Meanwhile, in a terminal: a note and the next step done.
+	if _, err := a.RecoveryStore().Update(w.Run().ID, func(r *recovery.Run) error {
+		r.AddNote("called the administrator", a.Now())
+		return r.Mark("sign-in", recovery.Done, "", a.Now())
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// The window, still showing sign-in, skips it: the terminal's note stays.
+	if st, _, _ := w.Step(); st.ID != "sign-in" {
+		t.Fatalf("on %s", st.ID)
+	}
+	if err := w.Mark(recovery.Skipped, "done in the terminal"); err != nil {
+		t.Fatal(err)
+	}
+	kept, err := a.RecoveryStore().Load(w.Run().ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(kept.Notes) != 1 || kept.Steps[0].Status != recovery.Done || kept.Steps[1].Status != recovery.Skipped {
+		t.Errorf("after both changed the run: notes %v, steps %+v", kept.Notes, kept.Steps[:2])
+	}
+}
