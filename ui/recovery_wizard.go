@@ -261,9 +261,11 @@ func (w *recoveryWizard) onSaveMessage(text string) {
 }
 
 // saveMessage writes a message 0600 and atomically; messages hold no
-// secret, but account IDs and user names are nobody else's business.
+// secret, but account IDs and user names are nobody else's business. The
+// file chooser has already asked before replacing a file (and made it
+// empty), so unlike recovery.SaveMessage this one replaces it.
 func saveMessage(path, text string) error {
-	return vault.WriteFileAtomic(path, []byte(text+"\n"))
+	return vault.WriteFileAtomic(path, []byte(strings.TrimRight(text, "\n")+"\n"))
 }
 
 func (w *recoveryWizard) onFinish() {
@@ -769,7 +771,7 @@ func (w *recoveryWizard) messagePart(st guide.Step, b guide.Binding) []fyne.Canv
 	}
 	m := st.Message
 	compose := func(b guide.Binding) string {
-		return "To: " + b.Fill(m.To) + "\nSubject: " + b.Fill(m.Subject) + "\n\n" + b.Fill(m.Body)
+		return recovery.MessageText(guide.Message{To: b.Fill(m.To), Subject: b.Fill(m.Subject), Body: b.Fill(m.Body)})
 	}
 	template := compose(guide.Binding{})
 	body := widget.NewLabelWithStyle(compose(b), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
