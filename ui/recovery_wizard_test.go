@@ -377,3 +377,34 @@ func TestRecoveryWizardFromTheTray(t *testing.T) {
 	}
 	t.Fatal("the tray menu has no way to the recovery wizard")
 }
+
+// For the root's console form Sparekey shows two consecutive codes; they
+// are shown once and never reach the run's file.
+func TestRecoveryWizardShowsTwoCodesNotSaved(t *testing.T) {
+	h := newHarness(t, "keyring", nil, uriGitHub)
+	w := h.u.showRecoveryWizard()
+	t.Cleanup(w.win.Close)
+	test.Tap(findButton(t, w.page, "Start a new recovery"))
+	tapAnswers(t, w, "out-of-sync", "root", "sparekey")
+	test.Tap(findButton(t, w.page, "I did it")) // the clock
+	test.Tap(findButton(t, w.page, "I did it")) // the form is open
+	if st, _, _ := w.model.Step(); st.Action != guide.ActionShowTwoCodes {
+		t.Fatalf("on step %s", st.ID)
+	}
+	test.Type(w.inputs.name, "GitHub")
+	test.Tap(w.doIt)
+	code := h.code(uriGitHub)
+	if !containsText(w.page, "MFA code 1: "+code) {
+		t.Fatalf("the codes are not shown; status %q", w.status.Text)
+	}
+	data, err := os.ReadFile(filepath.Join(h.core.RecoveryStore().Dir, w.model.Run().ID+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), code) || strings.Contains(string(data), "JBSWY3DP") {
+		t.Errorf("the run file holds a code or the seed:\n%s", data)
+	}
+	if !strings.Contains(string(data), `"account_name": "GitHub`) {
+		t.Errorf("the run does not remember which account: %s", data)
+	}
+}
