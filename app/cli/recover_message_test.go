@@ -52,3 +52,24 @@ func TestRecoverMessages(t *testing.T) {
 		t.Error("a refused save changed the existing file")
 	}
 }
+
+// TestRecoverWalkSavesMessage: the interactive walk offers to save a
+// message step to a file.
+func TestRecoverWalkSavesMessage(t *testing.T) {
+	te := newAWSCLIEnv(t)
+	out := te.ok("recover", "--situation", "lost", "--who", "iam-user", "--device", "phone", "--user", "alice",
+		"--account-id", "123456789012", "--serial", "GAHT12345678", "--json")
+	var run struct{ ID string }
+	json.Unmarshal([]byte(out), &run)
+	file := filepath.Join(te.dir, "walk.txt")
+	// 2: save the message; then the file name; 7: stop here.
+	te.e.In = strings.NewReader("2\n" + file + "\n7\n")
+	out = te.ok("recover", "--resume", run.ID)
+	if !strings.Contains(out, "2) Save the message to a file") || !strings.Contains(out, "Progress saved") {
+		t.Fatalf("walk:\n%s", out)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil || !strings.Contains(string(data), "Device serial: GAHT12345678") {
+		t.Fatalf("saved from the walk: %v\n%s", err, data)
+	}
+}
