@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -227,9 +228,23 @@ func (w *recoveryWizard) stepDone(step guide.Step, out app.RecoveryOutcome, err 
 	} else {
 		w.outcome, w.outcomeStep = &out, step.ID
 		w.status.Hide() // the page shows the result
+		if len(out.Codes) > 0 {
+			// Codes are useless once stale; they do not stay on screen.
+			shown := w.outcome
+			w.u.opts.AfterFunc(codesShownFor, func() {
+				if w.outcome == shown {
+					w.outcome.Codes = nil
+					w.render()
+				}
+			})
+		}
 	}
 	w.render()
 }
+
+// codesShownFor is how long two codes for a console form stay on screen:
+// past it both have expired.
+const codesShownFor = 90 * time.Second
 
 func (w *recoveryWizard) onContinue() {
 	w.outcome = nil

@@ -407,4 +407,11 @@ func TestRecoveryWizardShowsTwoCodesNotSaved(t *testing.T) {
 	if !strings.Contains(string(data), `"account_name": "GitHub`) {
 		t.Errorf("the run does not remember which account: %s", data)
 	}
+	h.clk.Advance(codesShownFor)
+	if containsText(w.page, "MFA code 1: ") {
+		t.Error("the codes stay on screen after they expired")
+	}
+	if !containsText(w.page, "Done: Showed two consecutive codes") {
+		t.Error("with the codes gone, the result went too")
+	}
 }
