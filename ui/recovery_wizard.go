@@ -110,21 +110,25 @@ func newRecoveryWizard(u *UI) *recoveryWizard {
 // ---- handlers ----
 
 func (w *recoveryWizard) onBack() {
+	w.clearStatus()
 	w.model.Back()
 	w.render()
 }
 
 func (w *recoveryWizard) onNext() {
+	w.clearStatus()
 	w.report(w.model.Next())
 	w.render()
 }
 
 func (w *recoveryWizard) onStartNew() {
+	w.clearStatus()
 	w.model.StartNew()
 	w.render()
 }
 
 func (w *recoveryWizard) onResume(id string) {
+	w.clearStatus()
 	w.report(w.model.Resume(id))
 	w.render()
 }
@@ -140,6 +144,7 @@ func (w *recoveryWizard) onAbandon(id string) {
 }
 
 func (w *recoveryWizard) abandon(id string) {
+	w.clearStatus()
 	if err := w.model.Abandon(id); err != nil {
 		w.report(err)
 	} else {
@@ -149,18 +154,21 @@ func (w *recoveryWizard) abandon(id string) {
 }
 
 func (w *recoveryWizard) onAnswer(value string) {
+	w.clearStatus()
 	err := w.model.Answer(value)
 	w.report(err)
 	w.render()
 }
 
 func (w *recoveryWizard) onMark(st recovery.Status, reason string) {
+	w.clearStatus()
 	w.bindInputs()
 	w.report(w.model.Mark(st, reason))
 	w.render()
 }
 
 func (w *recoveryWizard) onNote(text string) {
+	w.clearStatus()
 	if err := w.model.AddNote(text); err != nil {
 		w.report(err)
 		return
@@ -170,6 +178,7 @@ func (w *recoveryWizard) onNote(text string) {
 }
 
 func (w *recoveryWizard) onFollow(i int) {
+	w.clearStatus()
 	st, _, ok := w.model.Step()
 	if !ok || i >= len(st.IfCant) {
 		return
@@ -247,6 +256,7 @@ func (w *recoveryWizard) stepDone(step guide.Step, out app.RecoveryOutcome, err 
 const codesShownFor = 90 * time.Second
 
 func (w *recoveryWizard) onContinue() {
+	w.clearStatus()
 	w.outcome = nil
 	w.model.Continue()
 	w.render()
@@ -284,6 +294,7 @@ func saveMessage(path, text string) error {
 }
 
 func (w *recoveryWizard) onFinish() {
+	w.clearStatus()
 	if err := w.model.Finish(); err != nil {
 		w.report(err)
 		w.render()
@@ -295,6 +306,7 @@ func (w *recoveryWizard) onFinish() {
 }
 
 func (w *recoveryWizard) onJump(i int) {
+	w.clearStatus()
 	w.bindInputs()
 	w.model.GoToStep(i)
 	w.render()
@@ -310,6 +322,14 @@ func (w *recoveryWizard) busy(on bool, what string) {
 	} else {
 		w.progress.Stop()
 		w.progress.Hide()
+	}
+}
+
+// clearStatus drops the last page's message when the person moves on;
+// a running step's keeps showing.
+func (w *recoveryWizard) clearStatus() {
+	if !w.model.Busy() {
+		w.status.Hide()
 	}
 }
 
