@@ -158,6 +158,15 @@ func TestPathsWrapAtSeparators(t *testing.T) {
 	saveScreenshot(t, h.u.Window(), "about-400x600.png")
 	h.u.closeAll()
 
+	for _, size := range []fyne.Size{{Width: 520, Height: 680}, {Width: 400, Height: 600}} {
+		h.u.Window().Resize(size)
+		h.u.showSettings()
+		settle(h.u.Window())
+		checkPathLines(t, fmt.Sprintf("Settings at %.0f px", size.Width), h.u.Window().Canvas().Overlays().Top(), vaultPath)
+		h.u.closeAll()
+	}
+	h.u.Window().Resize(fyne.NewSize(400, 600))
+
 	bad := filepath.Join(t.TempDir(), "a-folder-with-a-rather-long-name", "another-long-folder-name", "export-from-another-app.txt")
 	if err := os.MkdirAll(filepath.Dir(bad), 0o700); err != nil {
 		t.Fatal(err)

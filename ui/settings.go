@@ -101,8 +101,8 @@ func (u *UI) showSettings() {
 	}
 
 	_, mode := u.core.State()
-	vaultPath := widget.NewLabel(u.core.Paths().Vault)
-	vaultPath.Wrapping = fyne.TextWrapBreak
+	vaultPath := widget.NewLabel(breakablePaths(u.core.Paths().Vault))
+	vaultPath.Wrapping = fyne.TextWrapWord
 	vaultMode := widget.NewLabel("Protected by " + modeName(mode) + ". To move it, set SPAREKEY_VAULT or use “sparekey key” on the command line.")
 	vaultMode.Wrapping = fyne.TextWrapWord
 	vaultMode.Importance = widget.LowImportance
