@@ -470,8 +470,12 @@ func (w *recoveryWizard) renderSide() {
 			}
 			objs = append(objs, b)
 		}
-		if len(r.Earlier) > 0 {
-			objs = append(objs, dim(fmt.Sprintf("Left on the way: %s.", strings.Join(r.Earlier, ", "))))
+		for _, id := range r.Earlier {
+			left := id
+			if g, ok := guide.Lookup(id); ok {
+				left = g.Title
+			}
+			objs = append(objs, dim("Left on the way: "+left+"."))
 		}
 	}
 	setObjects(w.side, objs...)

@@ -154,7 +154,7 @@ func TestRecoveryWizardWhatIfICant(t *testing.T) {
 			t.Errorf("after the branch the page lacks %q", want)
 		}
 	}
-	if !sideHas(w, "Left on the way: lost/root/phone") {
+	if !sideHas(w, "Left on the way: Root user: sign in with alternative factors") {
 		t.Error("the path list does not say which path was left")
 	}
 }
