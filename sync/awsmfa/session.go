@@ -94,7 +94,10 @@ func (sc SessionCache) margin() time.Duration {
 	if sc.Margin > 0 {
 		return sc.Margin
 	}
-	return 5 * time.Minute
+	// The aws CLI (botocore) refreshes credentials it holds for less than
+	// ten minutes before every request; handing out shorter ones would make
+	// it run the credential_process each time.
+	return 10 * time.Minute
 }
 
 // Get returns the cached session for label if it is still valid. Keyring
