@@ -167,6 +167,11 @@ func TestPathsWrapAtSeparators(t *testing.T) {
 	}
 	h.u.Window().Resize(fyne.NewSize(400, 600))
 
+	first := newHarness(t, "none", nil)
+	first.u.Window().Resize(fyne.NewSize(520, 680))
+	settle(first.u.Window())
+	checkPathLines(t, "the first-run screen", first.u.Window().Content(), first.core.Paths().Vault)
+
 	bad := filepath.Join(t.TempDir(), "a-folder-with-a-rather-long-name", "another-long-folder-name", "export-from-another-app.txt")
 	if err := os.MkdirAll(filepath.Dir(bad), 0o700); err != nil {
 		t.Fatal(err)

@@ -55,7 +55,7 @@ func para(text string) *widget.Label {
 // behind a passphrase the user chooses (asked twice).
 func (u *UI) firstRunScreen() fyne.CanvasObject {
 	path := u.core.Paths().Vault
-	intro := para("Sparekey keeps the secrets behind your two-factor codes in an encrypted vault on this computer:\n" + path)
+	intro := para("Sparekey keeps the secrets behind your two-factor codes in an encrypted vault on this computer:\n" + breakablePaths(path))
 	problem := para("")
 	problem.Importance = widget.DangerImportance
 	problem.Hide()
