@@ -36,6 +36,9 @@ func newWorld(t *testing.T) *env {
 	return &env{ctx: ctx, app: a, srv: srv, clock: clk, skip: map[string]bool{}}
 }
 
+// actionOrgRootMFA is the member-root removal of centralized root access.
+const actionOrgRootMFA = guide.Action("org-root-mfa")
+
 // actionCase is one action as the leaves use it: who acts, through which
 // connection, on whose device.
 type actionCase struct {
@@ -58,6 +61,15 @@ func (c actionCase) prepare(t *testing.T, e *env) app.RecoveryTarget {
 	t.Helper()
 	tg := app.RecoveryTarget{Conn: aliceConn, Binding: guide.Binding{AccountID: e.srv.AccountID(), UserName: practice.AliceUser}}
 	switch {
+	case c.action == actionOrgRootMFA:
+		// The organization's management account removes a member root's
+		// device: practice-admin of the practice Organization acts.
+		members, ok := any(e.srv).(interface{ MemberAccountIDs() []string })
+		if !ok || len(members.MemberAccountIDs()) == 0 {
+			t.Skip("this practice account is no Organization")
+		}
+		tg.Conn, tg.Binding = adminConn, guide.Binding{AccountID: members.MemberAccountIDs()[0]}
+		return tg
 	case c.who == guide.Root:
 		if err := e.srv.Reset(practice.PresetRootWithDevice); err != nil {
 			t.Fatal(err)
