@@ -211,6 +211,13 @@ func (c *Client) enroll(ctx context.Context, v *vault.Vault, id *Identity, user 
 		}
 		req.DeviceName = DefaultDeviceName(user)
 		created, err = create()
+		if errors.Is(err, ErrDeviceExists) {
+			// The fresh name met the same fate: AWS applied the create
+			// but its reply was lost again. That is a failed create whose
+			// device exists without its seed, not a name someone took.
+			err = &Error{Op: "CreateVirtualMFADevice", Kind: ErrNetwork,
+				Guidance: "AWS created the device but its reply did not arrive before Sparekey gave up, twice. Check the network connection and enroll again."}
+		}
 	}
 	if err != nil {
 		if errors.Is(err, ErrNetwork) || errors.Is(err, ErrServiceFailure) || errors.Is(err, ErrThrottled) {

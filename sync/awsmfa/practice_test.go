@@ -1,8 +1,11 @@
 package awsmfa
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -347,8 +350,15 @@ func TestPracticeEnrollFaults(t *testing.T) {
 			if tt.self {
 				bob, req = e.user(t, practice.BobUser), EnrollRequest{}
 			}
-			bob.opts.AttemptTimeout = 300 * time.Millisecond
-			bob = connect(t, bob.opts)
+			if tt.faults["EnableMFADevice"] == practice.FaultTimeout {
+				// Only the hanging call is given up on. A short timeout on
+				// every attempt also cut off ordinary calls the server
+				// had applied when a loaded machine (-race) answered
+				// slowly, and their retries then failed for other reasons.
+				bob.opts.HTTPClient = &http.Client{Transport: &giveUpOnce{op: "EnableMFADevice", after: 300 * time.Millisecond}}
+				t.Setenv("AWS_CA_BUNDLE", "") // a plain client takes no CA bundle; the server is plain HTTP
+				bob = connect(t, bob.opts)
+			}
 			for op, f := range tt.faults {
 				e.srv.InjectFault(op, f, tt.count)
 			}
@@ -390,6 +400,83 @@ func TestPracticeEnrollFaults(t *testing.T) {
 			e.checkInvariants(t, "bob", tt.left)
 		})
 	}
+}
+
+// giveUpOnce abandons the first request for op after a while, as a client
+// whose attempt timeout expires would; every other request runs to its
+// end. With a hanging fault on op, the first attempt is the one that hangs.
+type giveUpOnce struct {
+	op    string
+	after time.Duration
+	mu    sync.Mutex
+	done  bool
+}
+
+func (g *giveUpOnce) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		body, err := io.ReadAll(r.Body)
+		r.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		g.mu.Lock()
+		first := !g.done && bytes.Contains(body, []byte("Action="+g.op+"&"))
+		g.done = g.done || first
+		g.mu.Unlock()
+		if first {
+			ctx, cancel := context.WithTimeout(r.Context(), g.after)
+			defer cancel()
+			resp, err := http.DefaultTransport.RoundTrip(r.WithContext(ctx))
+			if err == nil {
+				// The hanging call never answers before the deadline; an
+				// answer that does is read before the context goes.
+				b, rerr := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				resp.Body = io.NopCloser(bytes.NewReader(b))
+				err = rerr
+			}
+			return resp, err
+		}
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// lostReply applies every CreateVirtualMFADevice and then, as the SDK does
+// when the reply times out, sends it again and returns that second answer:
+// AWS's EntityAlreadyExists for the device the first call made.
+type lostReply struct{ IAM }
+
+func (l lostReply) CreateVirtualMFADevice(ctx context.Context, in *iam.CreateVirtualMFADeviceInput, o ...func(*iam.Options)) (*iam.CreateVirtualMFADeviceOutput, error) {
+	if _, err := l.IAM.CreateVirtualMFADevice(ctx, in, o...); err != nil {
+		return nil, err
+	}
+	return l.IAM.CreateVirtualMFADevice(ctx, in, o...)
+}
+
+// TestPracticeEnrollLostReplies: when every create's reply is lost (the
+// request applied, the retry told the name exists), the enrollment fails
+// as a network failure, not as a name clash, and deletes the seedless
+// devices it made.
+func TestPracticeEnrollLostReplies(t *testing.T) {
+	e := startPractice(t)
+	admin := e.admin(t)
+	admin.iam = lostReply{IAM: admin.iam}
+	_, err := admin.Enroll(context.Background(), e.v, EnrollRequest{UserName: "bob"})
+	if !errors.Is(err, ErrNetwork) || errors.Is(err, ErrDeviceExists) {
+		t.Fatalf("want a network failure, got %v", err)
+	}
+	var inc *IncompleteError
+	if !errors.As(err, &inc) || len(inc.Left) > 0 {
+		t.Fatalf("want an incomplete enrollment with nothing left, got %v", err)
+	}
+	if GuidanceOf(err) == "" {
+		t.Errorf("no guidance in %v", err)
+	}
+	if len(e.v.Accounts()) != 0 {
+		t.Errorf("the vault kept %d seed(s) of a failed enrollment", len(e.v.Accounts()))
+	}
+	e.checkInvariants(t, "bob", false)
 }
 
 // faultAfter fails op's calls after the first `after` ones, at the Go level,
