@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -15,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/sparekey/sparekey/sync/awsmfa"
 	"github.com/sparekey/sparekey/vault"
 	"github.com/sparekey/sparekey/vault/backup"
 	"github.com/sparekey/sparekey/vault/transfer"
@@ -101,6 +103,8 @@ func TestRemedyHintsFillInWhatTheErrorKnows(t *testing.T) {
 		{"a backup for another key", &backup.FileError{Path: "/b/x.age", Err: backup.ErrNoIdentity},
 			"run: sparekey backup restore --identity KEY-FILE /b/x.age"},
 		{"a user to enroll", vault.WithRemedyArgs(errors.New("x"), vault.RemedyEnroll, vault.RemedyArgs{User: "bob"}), "run: sparekey aws enroll --user bob"},
+		{"an AWS device that will not resync", fmt.Errorf("resync: %w", &awsmfa.Error{Op: "ResyncMFADevice", Kind: awsmfa.ErrInvalidCode, Err: awsmfa.ErrInvalidCode,
+			Fix: vault.RemedyReplaceDevice, Args: vault.RemedyArgs{User: "alice", Serial: serial}}), "run: sparekey aws replace --old " + serial},
 		{"nothing to do", errors.New("x"), ""},
 	}
 	for _, tt := range tests {

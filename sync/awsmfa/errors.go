@@ -48,7 +48,10 @@ type Error struct {
 	// Fix is the action that follows the guidance; each front end offers
 	// it its own way (a command to run, a button, a tab).
 	Fix vault.Remedy
-	Err error // the underlying SDK error
+	// Args is what Fix acts on, when known: the device, its user, the
+	// vault account (vault.RemedyArgsOf finds it).
+	Args vault.RemedyArgs
+	Err  error // the underlying SDK error
 }
 
 func (e *Error) Error() string {
@@ -76,6 +79,9 @@ func (e *Error) awsMessage() string {
 
 // Remedy is what to do about e (vault.RemedyOf finds it).
 func (e *Error) Remedy() vault.Remedy { return e.Fix }
+
+// RemedyArgs is what the remedy acts on, when e knows it.
+func (e *Error) RemedyArgs() vault.RemedyArgs { return e.Args }
 
 // Is lets errors.Is(err, ErrInvalidCode) work on an *Error.
 func (e *Error) Is(target error) bool { return e.Kind == target }

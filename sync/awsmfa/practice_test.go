@@ -560,6 +560,10 @@ func TestPracticeResync(t *testing.T) {
 		if !errors.Is(err, ErrInvalidCode) || !strings.Contains(GuidanceOf(err), "clock") {
 			t.Fatalf("wrong codes: %v", err)
 		}
+		// The remedy names the device, so the fix can act on it.
+		if fix, args := vault.RemedyOf(err), vault.RemedyArgsOf(err); fix != vault.RemedyReplaceDevice || args.User != "bob" || args.Serial != serial {
+			t.Errorf("wrong codes: remedy %v on %+v", fix, args)
+		}
 		e.clock.Advance(2 * time.Minute)
 		c1, c2, _ := pairAt(acct, e.clock.Now())
 		if err := admin.ResyncWithCodes(ctx, "bob", serial, c1, c2); err != nil {

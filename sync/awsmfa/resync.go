@@ -76,7 +76,7 @@ func (c *Client) Resync(ctx context.Context, acct *vault.Account, progress func(
 		return &Error{Op: "ResyncMFADevice", Kind: ErrInvalidInput, Err: ErrInvalidInput, Guidance: "FIDO security keys never go out of sync and cannot be resynced."}
 	}
 	if b.Root {
-		return &Error{Op: "ResyncMFADevice", Kind: ErrRootAPI, Err: ErrRootAPI, Fix: vault.RemedyConsoleResync,
+		return &Error{Op: "ResyncMFADevice", Kind: ErrRootAPI, Err: ErrRootAPI, Fix: vault.RemedyConsoleResync, Args: vault.RemedyArgs{Account: acct.Label(), Serial: b.SerialNumber},
 			Guidance: "Root devices are resynced in the console: on the sign-in page choose the troubleshooting link, then \"Re-Sync With Our Servers\", or after signing in go to My Security Credentials › MFA › Resync. Sparekey can show the two codes to type there."}
 	}
 	user := b.UserName
@@ -210,7 +210,7 @@ func (c *Client) resync(ctx context.Context, user, serial, c1, c2 string) error 
 	var e *Error
 	if errors.As(err, &e) && e.Kind == ErrInvalidCode {
 		e.Guidance = "AWS did not accept the two codes. Check this computer's clock (it must be within a few seconds of the real time). If the clock is right and resync keeps failing, replace the device with a new one."
-		e.Fix = vault.RemedyReplaceDevice
+		e.Fix, e.Args = vault.RemedyReplaceDevice, vault.RemedyArgs{User: user, Serial: serial}
 	}
 	return err
 }
