@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -272,5 +273,45 @@ func checkPlaceholder(t *testing.T, where string, e *widget.Entry) {
 		if need > room {
 			t.Errorf("%s: the placeholder %q needs %.0f px, the entry leaves %.0f", where, line, need, room)
 		}
+	}
+}
+
+// TestSettingsTextClearsTheScrollBar is issue #13 item 11: Settings'
+// "…in the tray" ran under the scroll bar. Every label and choice in the
+// scrolled part ends left of the bar, at both widths.
+func TestSettingsTextClearsTheScrollBar(t *testing.T) {
+	for _, size := range []fyne.Size{{Width: 520, Height: 680}, {Width: 400, Height: 600}} {
+		h := newHarness(t, "keyring", nil, uriGitHub)
+		h.u.Window().Resize(size)
+		h.u.showSettings()
+		settle(h.u.Window())
+		var scroll *container.Scroll
+		walk(h.u.Window().Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+			if s, ok := o.(*container.Scroll); ok && scroll == nil {
+				scroll = s
+			}
+		})
+		if scroll == nil {
+			t.Fatal("Settings does not scroll")
+		}
+		d := fyne.CurrentApp().Driver()
+		barLeft := d.AbsolutePositionForObject(scroll).X + scroll.Size().Width - theme.ScrollBarSize()
+		walk(scroll.Content, func(o fyne.CanvasObject) {
+			var text string
+			switch w := o.(type) {
+			case *widget.Label:
+				text = w.Text
+			case *widget.Check:
+				text = w.Text
+			case *widget.RadioGroup:
+				text = strings.Join(w.Options, "/")
+			default:
+				return
+			}
+			if right := d.AbsolutePositionForObject(o).X + o.Size().Width; text != "" && right > barLeft+0.5 {
+				t.Errorf("%v: %q ends at %.0f, under the scroll bar from %.0f", size, text, right, barLeft)
+			}
+		})
+		h.u.closeAll()
 	}
 }
