@@ -315,3 +315,26 @@ func TestSettingsTextClearsTheScrollBar(t *testing.T) {
 		h.u.closeAll()
 	}
 }
+
+// TestTagFilterLeavesSearchItsPlaceholder: the tag filter squeezed the
+// search box until "(Ctrl+F)" was cut.
+func TestTagFilterLeavesSearchItsPlaceholder(t *testing.T) {
+	for _, size := range []fyne.Size{{Width: 520, Height: 680}, {Width: 400, Height: 600}} {
+		h := newHarness(t, "keyring", nil, uriGitHub, uriGoogle)
+		a := h.u.main.list.Account(0)
+		a.Tags = []string{"personal-accounts"}
+		if err := h.core.UpdateAccount(a); err != nil {
+			t.Fatal(err)
+		}
+		h.u.main.reload()
+		h.u.Window().Resize(size)
+		settle(h.u.Window())
+		if !h.u.main.tagSelect.Visible() {
+			t.Fatal("the tag filter is hidden")
+		}
+		checkPlaceholder(t, fmt.Sprintf("search at %.0f px", size.Width), &h.u.main.search.Entry)
+		if !onCanvas(h.u, h.u.main.tagSelect) {
+			t.Errorf("%v: the tag filter is off the canvas", size)
+		}
+	}
+}
