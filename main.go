@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"log"
 	"os"
 
 	fyneapp "fyne.io/fyne/v2/app"
@@ -23,6 +24,11 @@ func main() {
 	} else if len(os.Args) > 1 {
 		os.Exit(cli.Main(os.Args[1:]))
 	}
+	if err := checkDisplay(); err != nil {
+		fmt.Fprintln(os.Stderr, "sparekey:", err)
+		os.Exit(1)
+	}
+	log.SetOutput(&glFailureWatch{out: os.Stderr, exit: os.Exit})
 	core, err := app.NewDefault()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sparekey:", err)
