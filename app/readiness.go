@@ -452,16 +452,19 @@ func nextAction(id IdentityReadiness, held []*vault.Account) *NextAction {
 		n := &NextAction{AccountID: id.AccountID, UserName: id.UserName, Fixes: c}
 		switch c {
 		case CheckMFA, CheckTwoDevices:
-			if it.Unknown && id.Root {
-				// Nobody but root can list root's devices: register one
-				// more in the console to be sure of two.
-				n.Kind, n.Path, n.Title = ActionAssignRootDevice, "planning/root", "Register another MFA device for root in the console, with Sparekey keeping its seed"
-			} else if it.Unknown {
+			// Nobody but root can list root's devices: when unknown, one
+			// more registered in the console makes sure of two.
+			more := "another"
+			if c == CheckMFA && !it.Unknown {
+				more = "an"
+			}
+			switch {
+			case id.Root:
+				n.Kind, n.Path, n.Title = ActionAssignRootDevice, "planning/root", "Register "+more+" MFA device for root in the console, with Sparekey keeping its seed"
+			case it.Unknown:
 				continue
-			} else if id.Root {
-				n.Kind, n.Path, n.Title = ActionAssignRootDevice, "planning/root", "Register another MFA device for root in the console, with Sparekey keeping its seed"
-			} else {
-				n.Kind, n.Title = ActionEnrollDevice, "Enroll Sparekey as another MFA device of "+id.UserName
+			default:
+				n.Kind, n.Title = ActionEnrollDevice, "Enroll Sparekey as "+more+" MFA device of "+id.UserName
 			}
 		case CheckVerifiedBackup:
 			switch {
