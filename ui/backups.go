@@ -190,15 +190,13 @@ func (w *backupsWindow) fail(what string, err error) {
 	w.offerRemedy(w.u.remedyButton(err))
 }
 
-// restoreFrom shows the Restore tab and opens the backup at path, or asks
-// for one when path is "".
+// restoreFrom shows the Restore tab and, when the failure named a backup,
+// opens it there.
 func (w *backupsWindow) restoreFrom(path string) {
 	w.tabs.SelectIndex(tabRestoreBackup)
-	if path == "" {
-		w.chooseOpen("Open a backup to restore", w.previewRestore)
-		return
+	if path != "" {
+		w.previewRestore(path)
 	}
-	w.previewRestore(path)
 }
 
 // chooseIdentityFor asks for the age identity file the backup at path was

@@ -44,7 +44,7 @@ func (u *UI) remedyAction(r vault.Remedy, args vault.RemedyArgs) (label string, 
 	case vault.RemedyListDevices, vault.RemedyReplaceDevice:
 		return "Show the devices", func() { u.showAWS(tabDevices).listDevices() }, true
 	case vault.RemedyRestoreBackup:
-		return "Restore from a backup…", func() { u.showBackups().restoreFrom(args.File) }, true
+		return "Open Backups…", func() { u.showBackups().restoreFrom(args.File) }, true
 	case vault.RemedyBackupIdentity:
 		return "Choose the key it was made for…", func() { u.showBackups().chooseIdentityFor(args.File) }, true
 	case vault.RemedyBackupToRecipients:
