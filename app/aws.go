@@ -107,12 +107,40 @@ func (a *App) PracticeServer() (*practice.Server, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("starting the practice account: %w", err)
 	}
+	if srv.OrganizationID() == "" {
+		if err := makePracticeOrganization(srv); err != nil {
+			return nil, "", fmt.Errorf("starting the practice account: %w", err)
+		}
+	}
 	endpoint, err := srv.Start("127.0.0.1:0")
 	if err != nil {
 		return nil, "", fmt.Errorf("starting the practice account: %w", err)
 	}
 	practiceByApp[a] = &practiceRuntime{srv: srv, endpoint: endpoint}
 	return srv, endpoint, nil
+}
+
+// PracticeMembers is how many member accounts the built-in practice
+// account's Organization has: enough for the organization audit to show a
+// table and for a member root's recovery to be rehearsed, without starting
+// `sparekey practice serve --accounts N`.
+const PracticeMembers = 3
+
+// makePracticeOrganization turns a single practice account (a new one, or
+// one saved before it had members, whose seeds stay) into the management
+// account of a small Organization ready for the organization chores:
+// centralized root access on, and the first member's root holding an MFA
+// device for `aws root-mfa` to find and remove. Done once: what the
+// person changes afterwards (a removed root device) stays changed.
+func makePracticeOrganization(srv *practice.Server) error {
+	if err := srv.AddOrganization(PracticeMembers); err != nil {
+		return err
+	}
+	if err := srv.SetRootAccessFeatures(practice.FeatureRootCredentialsManagement, practice.FeatureRootSessions); err != nil {
+		return err
+	}
+	_, err := srv.EnableRootDeviceIn(srv.MemberAccountIDs()[0], practice.RootDeviceName)
+	return err
 }
 
 // StopPractice stops the practice account if it runs.
