@@ -96,6 +96,8 @@ func RecoveryPlan(st guide.Step, t RecoveryTarget) string {
 		return "Keep the new device's setup key in the vault."
 	case guide.ActionAudit:
 		return fmt.Sprintf("Audit the MFA of every identity in AWS account %s.", acct)
+	case guide.ActionOrgRootMFA:
+		return fmt.Sprintf("From %s (the organization's management account or delegated administrator), look at the MFA devices of the root user of member account %s in a 15-minute root session, deactivate exactly those, then check in a new session that none is left.", t.Conn.Label(), or(b.AccountID, "ACCOUNT_ID"))
 	}
 	return st.Title
 }
@@ -275,8 +277,54 @@ func (a *App) DoRecoveryStep(ctx context.Context, st guide.Step, t RecoveryTarge
 		}
 		out.Did = fmt.Sprintf("Audited AWS account %s: score %d/100.", rep.Account, rep.Score)
 		return out, nil
+	case guide.ActionOrgRootMFA:
+		return out, a.removeMemberRootMFA(ctx, t, &out)
 	}
 	return out, fmt.Errorf("%w: step %s is not one Sparekey does", ErrNeedsInput, st.ID)
+}
+
+// removeMemberRootMFA deactivates the MFA devices of a member account's
+// root user through centralized root access: the devices a preview finds
+// are the only ones removed, and a second, audit-only root session must
+// list none afterwards.
+func (a *App) removeMemberRootMFA(ctx context.Context, t RecoveryTarget, out *RecoveryOutcome) error {
+	account := t.Binding.AccountID
+	if account == "" {
+		return fmt.Errorf("%w: the member account's 12-digit ID", ErrNeedsInput)
+	}
+	account, err := awsmfa.ParseAccountID(account)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrNeedsInput, err)
+	}
+	out.Binding.AccountID = account
+	plan, err := a.AWSRootMFAPreview(ctx, t.Conn, account)
+	if err != nil {
+		return err
+	}
+	if len(plan.Devices) == 0 {
+		out.Did = fmt.Sprintf("The root user of %s has no MFA device; nothing to remove.", account)
+	} else {
+		res, err := a.AWSRootMFADeactivate(ctx, t.Conn, plan, false)
+		if res != nil && len(res.Deactivated) > 0 {
+			out.Did = fmt.Sprintf("Deactivated %s from the root user of %s.", strings.Join(res.Deactivated, ", "), account)
+			out.Binding.Serial = res.Deactivated[0]
+		}
+		if err != nil {
+			return err
+		}
+	}
+	after, err := a.AWSRootMFAPreview(ctx, t.Conn, account)
+	if err != nil {
+		return fmt.Errorf("%w: the devices could not be listed again: %w", ErrNotVerified, err)
+	}
+	if len(after.Devices) > 0 {
+		return fmt.Errorf("%w: the root user of %s still has %s", ErrNotVerified, account, strings.Join(after.Devices, ", "))
+	}
+	out.Verified = fmt.Sprintf("A new root session lists no MFA device for the root user of %s.", account)
+	if !after.Password {
+		out.Verified += " It has no password yet: the organization's administrator must allow password recovery before it can sign in."
+	}
+	return nil
 }
 
 // restoredDevice finds the AWS-bound account a restore brought back.

@@ -731,6 +731,8 @@ func gatherInputs(e *Env, in *bufio.Reader, st guide.Step, r *recovery.Run, rf *
 		err = need(&rf.setupURI, rf.setupURI, "Paste the setup key link (otpauth://…): ")
 	case guide.ActionShowTwoCodes, guide.ActionResync:
 		err = need(&rf.bind.AccountName, b.AccountName, "Name of the account in Sparekey: ")
+	case guide.ActionOrgRootMFA:
+		err = need(&rf.bind.AccountID, b.AccountID, "The member account's 12-digit ID: ")
 	}
 	return err
 }

@@ -205,6 +205,11 @@ func TestEveryGuideCommandRuns(t *testing.T) {
 		"sparekey aws remove --profile PROFILE --user USER --serial SERIAL": func() run {
 			return run{args: []string{"aws", "--profile", "spare", "remove", "--user", "alice", "--serial", aliceSerial}}
 		},
+		// The built-in practice account is an Organization whose first
+		// member's root has a device; --yes answers the confirmation.
+		"sparekey aws root-mfa --account ACCOUNT_ID --deactivate": func() run {
+			return run{args: []string{"aws", "--practice", "root-mfa", "--account", srv.MemberAccountIDs()[0], "--deactivate", "--yes"}}
+		},
 		"sparekey aws remove --user USER --serial SERIAL": func() run {
 			var devs struct{ Devices []awsmfa.Device }
 			json.Unmarshal([]byte(te.ok("aws", "--practice", "devices", "--all", "--json")), &devs)
@@ -226,6 +231,7 @@ func TestEveryGuideCommandRuns(t *testing.T) {
 		"sparekey aws replace --old SERIAL", "sparekey add -", "sparekey aws orphans --delete", "sparekey aws audit",
 		"sparekey aws enroll --profile PROFILE --user USER", "sparekey aws remove --user USER --serial SERIAL",
 		"sparekey aws remove --profile PROFILE --user USER --serial SERIAL",
+		"sparekey aws root-mfa --account ACCOUNT_ID --deactivate",
 	}
 	named := map[string][]string{}
 	pointer := regexp.MustCompile(`sparekey [a-z][^'"\n.]*`)

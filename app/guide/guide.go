@@ -73,6 +73,10 @@ const (
 	ActionRestore      Action = "restore" // bring a kept seed back from a backup
 	ActionSession      Action = "session" // an MFA session: proves a code authenticates
 	ActionAddSeed      Action = "add-seed"
+	// ActionOrgRootMFA removes a member account's root MFA devices through
+	// the organization's centralized root access, from the management
+	// account or its delegated administrator.
+	ActionOrgRootMFA Action = "org-root-mfa"
 )
 
 // StepKind says who acts in a step.
@@ -761,19 +765,32 @@ func rootSupport(s Situation, dev Device) Guide {
 }
 
 func orgMemberRoot(s Situation, dev Device) Guide {
+	alternative := string(s) + "/root/" + string(dev)
 	g := Guide{
 		ID:       string(s) + "/root/" + string(dev) + "/org-central",
 		Title:    "Member account root: the organization removes the device",
 		Summary:  "With centralized root access turned on, the organization's management account (or its delegated administrator) can remove a member account's root MFA device itself: no email or phone check and no AWS Support.",
 		Warnings: []string{mandatoryRoot},
 		Steps: []Step{
-			{ID: "org-message", Kind: KindMessage, Title: "The text for the organization's administrator", Wait: "the organization's administrator",
+			{ID: "org-remove", Kind: KindSparekey, Title: "Remove the member root's MFA device from the management account", Action: ActionOrgRootMFA,
+				Command: "sparekey aws root-mfa --account ACCOUNT_ID --deactivate",
+				Detail: "Run this with the credentials of the organization's management account or its delegated administrator (pick them with --profile). " +
+					"Sparekey opens a 15-minute root session in the member account, shows the root user's MFA devices and whether it has a password, " +
+					"removes exactly those devices once you agree, then checks that none is left. If someone else holds those credentials, skip to the next step.",
+				IfCant: []Branch{
+					{Problem: "You have no access to the management account or its delegated administrator", Then: "Send its administrator the text of the next step and wait for them."},
+					{Problem: "Sparekey says the organization does not manage root access centrally", Then: "Recover like any root user, with alternative factors.", Goto: alternative},
+					{Problem: "Sparekey says the account is not a member of the organization", Then: "Check the 12-digit account ID on the sign-in page or in the organization's account list; an account outside the organization recovers with alternative factors.", Goto: alternative},
+				}},
+			{ID: "org-message", Kind: KindMessage, Title: "If someone else runs the management account: the text for them", Wait: "the organization's administrator",
 				Message: &Message{To: "the administrator of the organization's management account", Subject: "Remove the root MFA device of member account ACCOUNT_ID",
 					Body: "The root user of member account ACCOUNT_ID has lost its MFA device (SERIAL). Please remove it with centralized root access: " +
 						"from the management account (or the delegated administrator), call sts:AssumeRoot with TargetPrincipal ACCOUNT_ID and the task policy " +
-						"arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials, then in that session ListMFADevices and DeactivateMFADevice without a user name. Thank you."}},
+						"arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials, then in that session ListMFADevices and DeactivateMFADevice without a user name. " +
+						"With Sparekey one command does all of it and checks the result: sparekey aws root-mfa --account ACCOUNT_ID --deactivate. Thank you."}},
 			{ID: "org-removes", Kind: KindPerson, Title: "Wait for the administrator to confirm", Wait: "the organization's administrator",
-				IfCant: []Branch{{Problem: "The organization does not manage root access centrally after all", Then: "Recover like any root user, with alternative factors.", Goto: string(s) + "/root/" + string(dev)}}},
+				Detail: "Skip this step if you removed the device yourself.",
+				IfCant: []Branch{{Problem: "The organization does not manage root access centrally after all", Then: "Recover like any root user, with alternative factors.", Goto: alternative}}},
 			{ID: "root-sign-in", Kind: KindPerson, Title: "Sign in as root", Where: "AWS Management Console › \"Root user\" › email › password.", Labels: []string{"Root user"},
 				Detail: "If the member's root password was removed too, the administrator can allow a password recovery by email (the IAMCreateRootUserPassword task)."},
 		},
