@@ -111,3 +111,30 @@ func TestPracticeOrganizationKeepsAnOlderAccount(t *testing.T) {
 		t.Errorf("a second organization: %v", err)
 	}
 }
+
+// BenchmarkPracticeStart: what the Organization adds to the first start of
+// the built-in practice account (every drill and test pays it once).
+func BenchmarkPracticeStart(b *testing.B) {
+	b.Run("single-account", func(b *testing.B) {
+		for b.Loop() {
+			dir := b.TempDir()
+			srv, err := practice.New(practice.Options{StatePath: filepath.Join(dir, "practice-account.json")})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := srv.Start("127.0.0.1:0"); err != nil {
+				b.Fatal(err)
+			}
+			srv.Close()
+		}
+	})
+	b.Run("organization", func(b *testing.B) {
+		for b.Loop() {
+			a := New(Options{Paths: PathsUnder(b.TempDir()), Keyring: &vault.MemoryKeyring{}, WorkFactor: 10})
+			if _, _, err := a.PracticeServer(); err != nil {
+				b.Fatal(err)
+			}
+			a.StopPractice()
+		}
+	})
+}
