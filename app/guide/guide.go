@@ -792,7 +792,8 @@ func orgMemberRoot(s Situation, dev Device) Guide {
 				Detail: "Skip this step if you removed the device yourself.",
 				IfCant: []Branch{{Problem: "The organization does not manage root access centrally after all", Then: "Recover like any root user, with alternative factors.", Goto: alternative}}},
 			{ID: "root-sign-in", Kind: KindPerson, Title: "Sign in as root", Where: "AWS Management Console › \"Root user\" › email › password.", Labels: []string{"Root user"},
-				Detail: "If the member's root password was removed too, the administrator can allow a password recovery by email (the IAMCreateRootUserPassword task)."},
+				Detail: "If the member's root has no password (Sparekey's check in step 1 says so), the administrator allows a password recovery by email " +
+					"(the IAMCreateRootUserPassword task; with Sparekey, the same command with --allow-password-recovery); the root user then recovers its password by email from the sign-in page."},
 		},
 	}
 	g.Steps = append(g.Steps, rootAssign()...)
