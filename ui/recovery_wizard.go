@@ -724,6 +724,8 @@ func (w *recoveryWizard) sparekeyPart(st guide.Step, state recovery.StepState) [
 		entry(&w.inputs.file, "Write to", b.BackupFile, "empty: a new file beside the vault")
 	case guide.ActionResync, guide.ActionShowTwoCodes, guide.ActionSession:
 		entry(&w.inputs.name, "Account in Sparekey", b.AccountName, "its name in the list")
+	case guide.ActionOrgRootMFA:
+		entry(&w.inputs.accountID, "Member account ID", b.AccountID, "12 digits")
 	case guide.ActionAddSeed:
 		e := widget.NewPasswordEntry()
 		e.SetPlaceHolder("otpauth://totp/… (shown under \"Show secret key\")")
@@ -889,7 +891,7 @@ var errVaultFirst = errors.New("this step keeps or reads a seed in the vault: cr
 // needsVault reports whether an action keeps or reads a seed.
 func needsVault(a guide.Action) bool {
 	switch a {
-	case guide.ActionDeactivate, guide.ActionOrphans, guide.ActionAudit, guide.ActionResyncTyped:
+	case guide.ActionDeactivate, guide.ActionOrphans, guide.ActionAudit, guide.ActionResyncTyped, guide.ActionOrgRootMFA:
 		return false
 	}
 	return true

@@ -415,3 +415,61 @@ func TestRecoveryWizardShowsTwoCodesNotSaved(t *testing.T) {
 		t.Error("with the codes gone, the result went too")
 	}
 }
+
+// A member account's root, in an Organization that manages root access
+// centrally: the wizard asks which member account (the vault cannot know),
+// does not need the vault, and removes the member root's device from the
+// management account, checked gone.
+func TestRecoveryWizardMemberRoot(t *testing.T) {
+	u, core, _ := newAWSHarness(t)
+	srv, _, err := core.PracticeServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	member := srv.MemberAccountIDs()[0]
+	core.Lock() // the step must not need the vault
+	w := u.showRecoveryWizard()
+	t.Cleanup(w.win.Close)
+	test.Tap(findButton(t, w.page, "Start a new recovery"))
+	answers := map[string]string{"situation": "lost", "who": "root", "device": "phone", "other_device": "no", "kept_seed": "no", "org_root": "yes"}
+	for {
+		q, ok := w.model.Question()
+		if !ok {
+			break
+		}
+		v, known := answers[q.Key]
+		if !known {
+			t.Fatalf("unexpected question %q", q.Key)
+		}
+		test.Tap(findButton(t, w.page, answerLabel(q, v)))
+	}
+	if got := w.model.Run().Path; !strings.HasSuffix(got, "/org-central") {
+		t.Fatalf("path %s, want the member root's", got)
+	}
+	if st, _, _ := w.model.Step(); st.Action != guide.ActionOrgRootMFA {
+		t.Fatalf("first step %s (%s), want the member root's removal", st.ID, st.Action)
+	}
+	if w.inputs.accountID == nil {
+		t.Fatal("no field for the member account ID")
+	}
+	w.connKind.SetSelected(connPracticeAccount)
+	w.practiceUser.SetSelected("practice-admin")
+	w.inputs.accountID.SetText(member)
+	if !strings.Contains(w.plan.Text, member) {
+		t.Errorf("the plan does not name the member account: %s", w.plan.Text)
+	}
+	test.Tap(w.doIt)
+	if _, s, _ := w.model.Step(); s.Status != recovery.Done {
+		t.Fatalf("the step is %s: %s (status line: %s)", s.Status, s.Reason, w.status.Text)
+	}
+	if !containsText(w.page, "Checked:") {
+		t.Error("no verification shown")
+	}
+	plan, err := core.AWSRootMFAPreview(context.Background(), app.AWSConnection{Practice: true}, member)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Devices) != 0 {
+		t.Errorf("the member root still has %v", plan.Devices)
+	}
+}
