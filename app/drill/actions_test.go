@@ -36,9 +36,6 @@ func newWorld(t *testing.T) *env {
 	return &env{ctx: ctx, app: a, srv: srv, clock: clk, skip: map[string]bool{}}
 }
 
-// actionOrgRootMFA is the member-root removal of centralized root access.
-const actionOrgRootMFA = guide.Action("org-root-mfa")
-
 // actionCase is one action as the leaves use it: who acts, through which
 // connection, on whose device.
 type actionCase struct {
@@ -61,7 +58,7 @@ func (c actionCase) prepare(t *testing.T, e *env) app.RecoveryTarget {
 	t.Helper()
 	tg := app.RecoveryTarget{Conn: aliceConn, Binding: guide.Binding{AccountID: e.srv.AccountID(), UserName: practice.AliceUser}}
 	switch {
-	case c.action == actionOrgRootMFA:
+	case c.action == guide.ActionOrgRootMFA:
 		// The organization's management account removes a member root's
 		// device: practice-admin of the practice Organization acts.
 		members, ok := any(e.srv).(interface{ MemberAccountIDs() []string })
