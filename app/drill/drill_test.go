@@ -24,7 +24,7 @@ var wantBrokenReason = map[string]string{
 	"root-single-device":         "not two consecutive codes",
 	"root-authentication-failed": "still has ACCOUNT_ID to fill",
 	"root-missed-call":           "sign-up or payment records",
-	"root-no-email":              "No email arrives",
+	"root-no-email":              "sign-up or payment records",
 	"root-second-device":         "no other device",
 	"stolen-phone":               "password was not changed",
 }

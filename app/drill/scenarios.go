@@ -368,7 +368,7 @@ func rootNoEmail() Drill {
 	return Drill{
 		Name: "root-no-email", Title: "Root: the verification email does not come; \"Resend the email\" brings it",
 		Path:   "lost/root/phone",
-		Broken: "the email never arrives, even resent",
+		Broken: "the email never arrives, even resent, and the sign-up and payment records AWS Support asks for are not at hand",
 		setup: func(e *env) error {
 			c, err := lostRootDevice(e)
 			if err != nil {
@@ -376,7 +376,9 @@ func rootNoEmail() Drill {
 			}
 			c.emailsLost = 1
 			if e.broken {
-				c.emailsLost = 2
+				// Resending does not help either, so the guide goes on to
+				// AWS Support, which cannot confirm the owner without them.
+				c.emailsLost, c.noRecords = 2, true
 			}
 			return nil
 		},

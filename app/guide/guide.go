@@ -691,7 +691,7 @@ func altFactorSteps(dev Device) []Step {
 		{ID: "verify-email", Kind: KindPerson, Title: "Step 1: confirm the email address",
 			Where:  "Check that the address shown is the account's, then \"Send verification email\". Open the mail from no-reply-aws@amazon.com with the subject \"AWS Email Verification\" and choose \"Verify your email address\".",
 			Labels: []string{"Send verification email", "AWS Email Verification", "Verify your email address"},
-			IfCant: []Branch{{Problem: "No email arrives", Then: "Look in the spam folder, or go back to the page and choose \"Resend the email\"."},
+			IfCant: []Branch{{Problem: "No email arrives", Then: "Look in the spam folder, or go back to the page and choose \"Resend the email\". If it still does not come, AWS Support can confirm you own the account another way.", Goto: support},
 				{Problem: "I can't read that mailbox", Then: "Only AWS Support can help: an administrator cannot change the root email for you.", Goto: support}}},
 		{ID: "verify-phone", Kind: KindPerson, Title: "Step 2: confirm the phone",
 			Where:  "Check that the number shown is right, then \"Call me now\". Answer, and key in the 6-digit number shown on the web page.",
