@@ -286,7 +286,7 @@ func (w *awsWindow) listDevices() {
 			return nil, err
 		}
 		return func() {
-			table := deviceTable(devs, "No MFA devices.")
+			table := w.deviceTable(devs, "No MFA devices.")
 			if slices.ContainsFunc(devs, func(d awsmfa.Device) bool { return d.HeldUnknown }) {
 				note := para("The vault is locked, so Sparekey cannot tell which of these seeds it holds. Unlock it and list again.")
 				note.Importance = widget.WarningImportance
@@ -300,7 +300,7 @@ func (w *awsWindow) listDevices() {
 
 // deviceTable is a table of devices with a header row. The serial (an
 // ARN) gets the widest column so it rarely wraps.
-func deviceTable(devs []awsmfa.Device, empty string) fyne.CanvasObject {
+func (w *awsWindow) deviceTable(devs []awsmfa.Device, empty string) fyne.CanvasObject {
 	if len(devs) == 0 {
 		return para(empty)
 	}
@@ -321,12 +321,31 @@ func deviceTable(devs []awsmfa.Device, empty string) fyne.CanvasObject {
 			enabled = d.EnableDate.Local().Format("2006-01-02 15:04")
 		}
 		held := d.HeldText()
-		serial := widget.NewLabel(d.SerialNumber)
-		serial.Wrapping = fyne.TextWrapBreak
-		serial.Selectable = true
-		rows.Add(row(widget.NewLabel(string(d.Type)), serial, widget.NewLabel(d.Owner()), widget.NewLabel(enabled), widget.NewLabel(held)))
+		rows.Add(row(widget.NewLabel(string(d.Type)), w.serialCell(d.SerialNumber), widget.NewLabel(d.Owner()), widget.NewLabel(enabled), widget.NewLabel(held)))
 	}
 	return rows
+}
+
+// serialCell shows an ARN that wraps after its ":" and "/" rather than
+// inside a name. The breaks it needs would corrupt a copied ARN, so the
+// text is not selectable: its button copies the exact serial instead.
+func (w *awsWindow) serialCell(serial string) fyne.CanvasObject {
+	shown := widget.NewLabel(breakableARN(serial))
+	shown.Wrapping = fyne.TextWrapWord
+	copyButton := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() {
+		w.u.fa.Clipboard().SetContent(serial)
+		if !w.running { // a chore's progress line is not overwritten
+			w.status.Importance = widget.MediumImportance
+			w.status.SetText("Copied the serial " + serial + ".")
+		}
+	})
+	return container.NewBorder(nil, nil, nil, container.NewVBox(copyButton), shown)
+}
+
+// breakableARN lets an ARN wrap after each ":" and "/" (see pathBreak).
+// Only for reading: a serial to copy must be the original string.
+func breakableARN(arn string) string {
+	return strings.NewReplacer(":", ":"+pathBreak, "/", "/"+pathBreak).Replace(arn)
 }
 
 // columnsLayout shares the width among its objects by weight; the row is
@@ -401,7 +420,7 @@ func (w *awsWindow) findOrphans() {
 		}
 		return func() {
 			w.orphans = devs
-			setObjects(w.orphanList, deviceTable(devs, "No orphaned virtual devices."))
+			setObjects(w.orphanList, w.deviceTable(devs, "No orphaned virtual devices."))
 			w.refreshOrphanButton()
 		}, nil
 	})
