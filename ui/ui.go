@@ -366,6 +366,7 @@ func (u *UI) vaultNeeded() string {
 // locked runs after core.Lock, whatever asked for it.
 func (u *UI) locked() {
 	u.closeAll()
+	u.vaultLocked()
 	u.status.clear()            // it may name an account
 	_ = u.core.StopAutoBackup() // what was pending is written first
 	u.clip.ClearNow()
