@@ -1,0 +1,71 @@
+#!/bin/sh
+# Builds the Windows release into dist/ (or $DIST), cross-compiled with
+# Debian's mingw-w64: sparekey.exe (GUI subsystem: no console window on a
+# double-click; it borrows the console it was started from, main_windows.go)
+# and sparekey-cli.exe (the same program for the console subsystem, which
+# shells wait for), each with the icon, manifest and version resources
+# (go-winres), zipped with a README and the licences, and SHA256SUMS-windows.
+#
+# Outside a git checkout, set SPAREKEY_COMMIT and SOURCE_DATE_EPOCH.
+set -eu
+cd "$(dirname "$0")/../.."
+umask 022
+export LC_ALL=C TZ=UTC
+
+command -v x86_64-w64-mingw32-gcc >/dev/null || {
+	echo "build.sh: x86_64-w64-mingw32-gcc is missing: apt-get install gcc-mingw-w64-x86-64 (make package-windows does)" >&2
+	exit 1
+}
+version=$(sed -n 's/^Version = "\(.*\)"/\1/p' FyneApp.toml)
+dist=${DIST:-dist}
+if [ -z "${SPAREKEY_COMMIT:-}" ]; then
+	SPAREKEY_COMMIT=$(git rev-parse HEAD 2>/dev/null) || {
+		echo "build.sh: not a git checkout: set SPAREKEY_COMMIT (and SOURCE_DATE_EPOCH)" >&2
+		exit 1
+	}
+	[ -z "$(git status --porcelain --untracked-files=no)" ] || SPAREKEY_COMMIT="$SPAREKEY_COMMIT-dirty"
+fi
+: "${SOURCE_DATE_EPOCH:=$(git log -1 --format=%ct 2>/dev/null)}"
+export SOURCE_DATE_EPOCH
+
+name=sparekey-$version-windows-amd64
+mkdir -p "$dist"
+rm -rf "$dist/$name" "$dist/$name.zip"
+mkdir "$dist/$name"
+stage=$(cd "$dist/$name" && pwd)
+
+tags=$(cat packaging/build-tags)
+ldflags="-s -w -buildid= -X github.com/sparekey/sparekey/app.Version=$version -X github.com/sparekey/sparekey/app.Commit=$SPAREKEY_COMMIT"
+export CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc
+go build -tags "$tags" -trimpath -buildvcs=false -ldflags "$ldflags -H windowsgui" -o "$stage/sparekey.exe" .
+go build -tags "$tags" -trimpath -buildvcs=false -ldflags "$ldflags" -o "$stage/sparekey-cli.exe" .
+# Resources are patched into the built files, so no generated .syso ever
+# sits in the source tree where a Linux build could trip over it.
+for exe in sparekey sparekey-cli; do
+	GOOS= GOARCH= CGO_ENABLED= go tool go-winres patch --in packaging/windows/winres.json --no-backup \
+		--product-version "$version" --file-version "$version" "$stage/$exe.exe"
+done
+
+# Windows' own line ends, so Notepad on an old Windows shows lines too.
+crlf() { sed 's/\r*$/\r/' "$1" > "$2"; }
+crlf packaging/windows/README.txt "$stage/README.txt"
+crlf LICENSE "$stage/LICENSE.txt"
+go list -deps -tags "$tags" \
+	-f '{{with .Module}}{{if not .Main}}{{.Path}} {{.Version}} {{.Dir}}{{end}}{{end}}' . | sort -u |
+	while read -r path modversion dir; do
+		license=$(ls "$dir"/LICENSE* "$dir"/COPYING* 2>/dev/null | head -n 1)
+		[ -n "$license" ] || { echo "build.sh: $path has no licence file" >&2; exit 1; }
+		printf '%s %s\n\n' "$path" "$modversion"
+		cat "$license"
+		printf '\n\n'
+	done > "$dist/third-party.tmp"
+crlf "$dist/third-party.tmp" "$stage/THIRD-PARTY.txt"
+rm "$dist/third-party.tmp"
+
+find "$stage" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+# -X: no extra (Unix owner and time) fields; names sorted: the same bytes
+# from the same commit.
+(cd "$dist" && find "$name" -type f | sort | zip -q -X -9 "$name.zip" -@)
+rm -rf "$stage"
+(cd "$dist" && sha256sum -- "$name.zip" > SHA256SUMS-windows)
+ls -l "$dist/$name.zip"
