@@ -92,6 +92,8 @@ type awsWindow struct {
 	auditBody  *fyne.Container
 	saveReport *widget.Button
 
+	cliProfiles *cliProfilesView
+
 	// removePractice offers to remove the vault's practice accounts; it
 	// shows only while there are some.
 	removePractice *widget.Button
@@ -147,6 +149,7 @@ func newAWSWindow(u *UI) *awsWindow {
 		container.NewTabItemWithIcon("Audit", theme.InfoIcon(), w.auditTab()),
 		container.NewTabItemWithIcon("Organization", theme.StorageIcon(), w.organizationTab()),
 		container.NewTabItemWithIcon("Readiness", theme.ConfirmIcon(), w.readinessTab()),
+		container.NewTabItemWithIcon("CLI profiles", theme.SettingsIcon(), w.cliProfilesTab()),
 	)
 	w.tabs.OnSelected = func(t *container.TabItem) {
 		if t.Text == "Enroll & resync" {
