@@ -582,10 +582,8 @@ device (at most 5) and 10 × the share of held seeds in no backup.`,
 			}
 			var buf bytes.Buffer
 			switch format {
-			case "csv":
-				err = rep.WriteCSV(&buf)
-			case "json":
-				err = (&Env{Out: &buf}).printJSON(rep)
+			case "csv", "json":
+				err = writeAuditWithReadiness(e, a, conn, rep, format, &buf)
 			default:
 				err = rep.WriteMarkdown(&buf)
 				if err == nil {
