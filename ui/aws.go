@@ -147,9 +147,9 @@ func newAWSWindow(u *UI) *awsWindow {
 		container.NewTabItemWithIcon("Orphans", theme.DeleteIcon(), w.orphansTab()),
 		container.NewTabItemWithIcon("Enroll & resync", theme.ContentAddIcon(), w.enrollTab()),
 		container.NewTabItemWithIcon("Audit", theme.InfoIcon(), w.auditTab()),
+		container.NewTabItemWithIcon("CLI profiles", theme.SettingsIcon(), w.cliProfilesTab()),
 		container.NewTabItemWithIcon("Organization", theme.StorageIcon(), w.organizationTab()),
 		container.NewTabItemWithIcon("Readiness", theme.ConfirmIcon(), w.readinessTab()),
-		container.NewTabItemWithIcon("CLI profiles", theme.SettingsIcon(), w.cliProfilesTab()),
 	)
 	w.tabs.OnSelected = func(t *container.TabItem) {
 		if t.Text == "Enroll & resync" {

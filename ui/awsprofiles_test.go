@@ -47,7 +47,7 @@ func TestAWSWindowSetsUpACLIProfile(t *testing.T) {
 	t.Setenv("AWS_CONFIG_FILE", config)
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
 
-	w.tabs.SelectIndex(len(w.tabs.Items) - 1)
+	w.tabs.SelectIndex(int(tabAudit) + 1)
 	test.Tap(findButton(t, w.win.Content(), "Reload"))
 	v := w.cliProfiles
 	if !containsText(v.list, "base") || !containsText(v.list, "other") || !containsText(v.list, "no MFA device") {
