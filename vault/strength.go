@@ -6,7 +6,7 @@ import (
 	"math"
 	"unicode/utf8"
 
-	"github.com/trustelem/zxcvbn"
+	"github.com/sparekey/sparekey/vault/internal/zxcvbn"
 )
 
 // One rule for every new passphrase Sparekey asks for, the vault's and a
@@ -55,9 +55,11 @@ type PassphraseStrength struct {
 }
 
 // EstimatePassphrase rates p with zxcvbn (github.com/trustelem/zxcvbn, a
-// port of Dropbox's estimator). context holds words the attacker would try
-// first (the user name, "sparekey"). Only the first 100 characters are
-// rated; more never makes a passphrase weaker.
+// port of Dropbox's estimator, through vault/internal/zxcvbn, which builds
+// its dictionaries on the first call rather than at every program start).
+// context holds words the attacker would try first (the user name,
+// "sparekey"). Only the first 100 characters are rated; more never makes a
+// passphrase weaker.
 func EstimatePassphrase(p []byte, context ...string) PassphraseStrength {
 	s := string(p)
 	if utf8.RuneCountInString(s) > maxEstimatedLength {
