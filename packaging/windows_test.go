@@ -319,7 +319,14 @@ func (w *wine) window(t *testing.T, gui, cli string, env []string) {
 	if n := colours(t, shot); n < 50 {
 		t.Errorf("the window looks blank (%d colours); see %s\n%s", n, shot, log.String())
 	}
-	// The second program reaches the first through the named pipe.
+	// The second program reaches the first through the named pipe. wine 8
+	// loses the first client of a go-winio pipe (app.test.exe's
+	// TestInstanceChannel shows the same under wine: the first command
+	// times out, every later one is handled), so the first try may go
+	// unanswered there; the second must be.
+	if out, err := w.output(t, append(slices.Clone(w.env), env...), "", "wine", cli, "lock"); err != nil {
+		t.Logf("first lock through the pipe (lost under wine): %v %s", err, out)
+	}
 	w.run(t, env, "", cli, "lock")
 }
 
