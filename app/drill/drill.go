@@ -68,7 +68,7 @@ var ErrUnknownDrill = errors.New("no such drill")
 // List returns the drills, sorted by name.
 func List() []Drill {
 	ds := []Drill{drifted(), lostPhoneWithAdmin(), stolenPhone(), orphanBlocking(), restoreAfterWipe(), rootSingleDevice(), rootSecondDevice(),
-		rootAuthenticationFailed(), rootMissedCall(), rootNoEmail()}
+		rootAuthenticationFailed(), rootMissedCall(), rootNoEmail(), memberRoot()}
 	sort.Slice(ds, func(i, j int) bool { return ds[i].Name < ds[j].Name })
 	return ds
 }

@@ -27,6 +27,7 @@ var wantBrokenReason = map[string]string{
 	"root-no-email":              "sign-up or payment records",
 	"root-second-device":         "no other device",
 	"stolen-phone":               "password was not changed",
+	"member-root":                "centralized root access is not enabled",
 }
 
 func TestDrills(t *testing.T) {

@@ -468,6 +468,9 @@ type console struct {
 	signedIn                    bool
 	lostSerial, spare           string
 	newName, newSerial, newSeed string
+	// memberAccount is the organization member whose root the console
+	// is for ("" = the practice account's own root).
+	memberAccount string
 }
 
 func (c *console) do(st guide.Step) (string, error) {
@@ -592,7 +595,9 @@ func (c *console) assignCodes(code1, code2 string) error {
 		code1, _ = hotp.GenerateCodeCustom(c.newSeed, step-2, opts)
 	}
 	if code1 != want1 || code2 != want2 {
-		_, _ = c.e.app.AWSRemoveDevice(c.e.ctx, rootConn, "", c.newSerial)
+		if c.memberAccount == "" {
+			_, _ = c.e.app.AWSRemoveDevice(c.e.ctx, rootConn, "", c.newSerial)
+		}
 		c.newSerial = ""
 		return errors.New("the console refused \"MFA code 1\" and \"MFA code 2\": not two consecutive codes of the new device")
 	}
@@ -616,7 +621,11 @@ func (c *console) keepRootSeed(serial, name string) error {
 			return err
 		}
 	}
-	acct.AWS = &vault.AWSBinding{Partition: "aws", AccountID: e.srv.AccountID(), Root: true, SerialNumber: serial, Profile: rootConn.Label()}
+	account := e.srv.AccountID()
+	if c.memberAccount != "" {
+		account = c.memberAccount
+	}
+	acct.AWS = &vault.AWSBinding{Partition: "aws", AccountID: account, Root: true, SerialNumber: serial, Profile: rootConn.Label()}
 	return e.app.UpdateAccount(acct)
 }
 
