@@ -51,7 +51,7 @@ func (dm dictionaryMatch) withDict(name string, d rankedDictionnary) dictionaryM
 type rankedDictionnary map[string]int
 
 func buildRankedDict(unrankedList []string) rankedDictionnary {
-	result := make(rankedDictionnary)
+	result := make(rankedDictionnary, len(unrankedList))
 
 	for i, v := range unrankedList {
 		result[strings.ToLower(v)] = i + 1
