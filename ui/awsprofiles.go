@@ -99,12 +99,17 @@ func (v *cliProfilesView) row(p cliProfile) fyne.CanvasObject {
 	}
 	name := widget.NewLabelWithStyle(p.name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	facts := para(mfa + " · " + from)
-	setUp := v.w.button("Set up…", theme.SettingsIcon(), func() { v.preview(p.name) })
+	// A plain button, not the task bar's: rows are rebuilt on every
+	// reload, and preview refuses while a chore runs instead.
+	setUp := widget.NewButtonWithIcon("Set up…", theme.SettingsIcon(), func() { v.preview(p.name) })
 	return container.NewBorder(nil, nil, nil, container.NewVBox(setUp), container.NewVBox(name, facts))
 }
 
 // preview plans the change off the UI goroutine and shows it.
 func (v *cliProfilesView) preview(profile string) {
+	if v.w.running {
+		return
+	}
 	v.w.run("Preparing profile "+profile, false, func(ctx context.Context, _ app.AWSConnection) (func(), error) {
 		// The profile is its own connection: its keys or its source's
 		// are what ask AWS for the device.
