@@ -11,7 +11,6 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -32,27 +31,7 @@ import (
 // and IAM actions passing through.
 func motoWithCounter(t *testing.T) (moto, endpoint string, count func(string) int) {
 	t.Helper()
-	bin := testenv.Tool(t, "moto_server")
-	port := testenv.FreePort(t)
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting moto_server: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	moto = fmt.Sprintf("http://127.0.0.1:%d", port)
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		resp, err := http.Get(moto + "/moto-api/")
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("moto_server did not answer: %v", err)
-		}
-	}
+	moto = testenv.StartMoto(t)
 	u, _ := url.Parse(moto)
 	proxy := httputil.NewSingleHostReverseProxy(u)
 	var mu sync.Mutex

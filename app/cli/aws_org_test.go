@@ -4,12 +4,8 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
-	"net/http"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -25,23 +21,7 @@ import (
 // account and the named members, and points the AWS environment at it.
 func startMotoOrg(t *testing.T, members ...string) string {
 	t.Helper()
-	bin := testenv.Tool(t, "moto_server")
-	port := testenv.FreePort(t)
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		if resp, err := http.Get(endpoint + "/moto-api/"); err == nil {
-			resp.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("moto_server did not start")
-		}
-	}
+	endpoint := testenv.StartMoto(t)
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAADMINEXAMPLE0001")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "moto-admin-secret")
 	t.Setenv("AWS_REGION", "us-east-1")

@@ -29,30 +29,7 @@ import (
 
 // startMotoServer runs moto_server, an independent implementation of IAM
 // and STS (AssumeRole included), on a free local port.
-func startMotoServer(t testing.TB) string {
-	t.Helper()
-	bin := testenv.Tool(t, "moto_server")
-	port := testenv.FreePort(t)
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting moto_server: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		resp, err := http.Get(endpoint + "/moto-api/")
-		if err == nil {
-			resp.Body.Close()
-			return endpoint
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("moto_server did not answer on %s: %v", endpoint, err)
-		}
-	}
-}
+func startMotoServer(t testing.TB) string { return testenv.StartMoto(t) }
 
 // actionCounter sits in front of a server and counts the Query actions
 // that succeed, so a test can tell how many codes were spent. (A code the

@@ -2,10 +2,7 @@ package awsmfa
 
 import (
 	"context"
-	"fmt"
-	"net/http"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -20,33 +17,7 @@ import (
 )
 
 // startMoto runs moto_server on a free loopback port for the test.
-func startMoto(t testing.TB) string {
-	t.Helper()
-	bin := testenv.Tool(t, "moto_server")
-	port := testenv.FreePort(t)
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	cmd.Stdout, cmd.Stderr = nil, nil
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting moto_server: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		resp, err := http.Get(endpoint + "/moto-api/")
-		if err == nil {
-			resp.Body.Close()
-			return endpoint
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("moto_server did not answer on %s: %v", endpoint, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
+func startMoto(t testing.TB) string { return testenv.StartMoto(t) }
 
 // fastOptions keep retries quick in tests.
 func fastOptions(endpoint string, creds Credentials, label string) Options {

@@ -2,13 +2,10 @@ package practice
 
 import (
 	"encoding/json"
-	"net/http"
 	"os"
-	"os/exec"
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sparekey/sparekey/app/testenv"
 )
@@ -150,27 +147,4 @@ func jsonPaths(prefix string, v any, out map[string]bool) {
 }
 
 // startMoto runs moto_server on a free port until the test ends.
-func startMoto(t *testing.T) string {
-	t.Helper()
-	bin := testenv.Tool(t, "moto_server")
-	addr := testenv.FreeAddr(t)
-	host, port, _ := strings.Cut(addr, ":")
-	cmd := exec.Command(bin, "-H", host, "-p", port)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	url := "http://" + addr
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := http.Get(url + "/moto-api/")
-		if err == nil {
-			resp.Body.Close()
-			return url
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("moto_server did not start: %v", err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
+func startMoto(t *testing.T) string { return testenv.StartMoto(t) }
