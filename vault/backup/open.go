@@ -16,6 +16,8 @@ import (
 	"filippo.io/age"
 	"filippo.io/age/armor"
 	"filippo.io/age/plugin"
+
+	"github.com/sparekey/sparekey/vault/internal/fifo"
 )
 
 const ageMagic = "age-encryption.org/"
@@ -78,7 +80,9 @@ func OpenFileContext(ctx context.Context, path string, u Unlock, progress Progre
 		err  error
 	}
 	read := make(chan result, 1)
+	ended := make(chan struct{})
 	go func() {
+		defer close(ended)
 		data, err := readLimited(path)
 		read <- result{data, err}
 	}()
@@ -91,7 +95,7 @@ func OpenFileContext(ctx context.Context, path string, u Unlock, progress Progre
 		data = r.data
 	case <-ctx.Done():
 		if info, err := os.Stat(path); err == nil && info.Mode()&fs.ModeNamedPipe != 0 {
-			releaseFIFO(path) // lets the reading goroutine end
+			fifo.Release(path, ended) // lets the reading goroutine end
 		}
 		return nil, fileErr(path, &interrupted{ctx.Err()})
 	}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+
+	"github.com/sparekey/sparekey/vault/internal/fifo"
 )
 
 // ErrInterrupted: the caller gave up (Ctrl-C) before the input was read
@@ -60,7 +62,9 @@ func readFileContext(ctx context.Context, path string) ([]byte, error) {
 		err  error
 	}
 	done := make(chan result, 1)
+	ended := make(chan struct{})
 	go func() {
+		defer close(ended)
 		f, err := os.Open(path)
 		if err != nil {
 			done <- result{nil, fmt.Errorf("cannot read it: %w", pathCause(err))}
@@ -77,7 +81,7 @@ func readFileContext(ctx context.Context, path string) ([]byte, error) {
 		// A reader blocked opening a FIFO is released by a writer that
 		// comes and goes; it then reads an empty file and ends.
 		if st.Mode()&fs.ModeNamedPipe != 0 {
-			releaseFIFO(path)
+			fifo.Release(path, ended)
 		}
 		return nil, &interrupted{ctx.Err()}
 	}

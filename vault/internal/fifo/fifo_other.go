@@ -1,0 +1,6 @@
+//go:build !unix
+
+package fifo
+
+// releaseOnce does nothing where named pipes are not files.
+func releaseOnce(string) {}
