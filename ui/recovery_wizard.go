@@ -339,6 +339,13 @@ func (w *recoveryWizard) say(text string) {
 	w.status.Show()
 }
 
+// sayProblem shows what went wrong and what to do, as report does.
+func (w *recoveryWizard) sayProblem(text string) {
+	w.status.Importance = widget.DangerImportance
+	w.status.SetText(text)
+	w.status.Show()
+}
+
 // report shows err in plain words (nothing when nil).
 func (w *recoveryWizard) report(err error) {
 	if err == nil {
@@ -731,6 +738,7 @@ func (w *recoveryWizard) sparekeyPart(st guide.Step, state recovery.StepState) [
 		e.SetPlaceHolder("otpauth://totp/… (shown under \"Show secret key\")")
 		w.inputs.setupURI = e
 		form.Append("Setup key link", e)
+		form.Append("", widget.NewButtonWithIcon("Scan the screen", theme.NewThemedResource(scanIcon), w.onScanSetupQR))
 	}
 	if len(form.Items) > 0 {
 		objs = append(objs, form)
@@ -968,4 +976,49 @@ func dim(text string) *widget.Label {
 	l := para(text)
 	l.Importance = widget.LowImportance
 	return l
+}
+
+// onScanSetupQR reads the setup QR code the console shows ("Show QR code")
+// from the screen into the setup key field, with the wizard hidden for the
+// moment of the capture so it does not cover the code.
+func (w *recoveryWizard) onScanSetupQR() {
+	w.win.Hide()
+	w.say("Reading the screen…")
+	w.u.opts.Background(func() {
+		time.Sleep(captureSettle) // let the screen repaint what was under the window
+		img, err := app.CaptureScreen(context.Background())
+		var found []app.QRFinding
+		if err == nil {
+			found, err = app.ScanImage(img)
+		}
+		fyne.Do(func() {
+			w.win.Show()
+			w.win.RequestFocus()
+			w.scannedSetupQR(found, err)
+		})
+	})
+}
+
+// scannedSetupQR puts the one account a scan found into the setup key
+// field, or says why it cannot.
+func (w *recoveryWizard) scannedSetupQR(found []app.QRFinding, err error) {
+	if err != nil {
+		w.sayProblem(app.ExplainQR(err))
+		return
+	}
+	var accts []*vault.Account
+	for _, f := range found {
+		if !f.Migration {
+			accts = append(accts, f.Accounts...)
+		}
+	}
+	switch {
+	case len(accts) == 0:
+		w.sayProblem("No setup QR code was found on the screen: show it in the console (\"Show QR code\") and scan again, or paste the setup key link.")
+	case len(accts) > 1:
+		w.sayProblem("More than one setup QR code is on the screen: leave only the console's in view and scan again.")
+	default:
+		w.inputs.setupURI.SetText(accts[0].URI())
+		w.say("Read the setup key of " + vault.EscapeText(accts[0].Label()) + " from the screen.")
+	}
 }

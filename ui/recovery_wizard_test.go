@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -471,5 +472,48 @@ func TestRecoveryWizardMemberRoot(t *testing.T) {
 	}
 	if len(plan.Devices) != 0 {
 		t.Errorf("the member root still has %v", plan.Devices)
+	}
+}
+
+// The root's "keep the seed" step can read the console's setup QR code
+// from the screen: one code fills the setup key field; none, several or
+// an unreadable screen say what to do instead and leave the field alone.
+func TestRecoveryWizardScannedSetupQR(t *testing.T) {
+	h := newHarness(t, "keyring", nil)
+	w := h.u.showRecoveryWizard()
+	t.Cleanup(w.win.Close)
+	w.inputs.setupURI = widget.NewPasswordEntry()
+	const uri = "otpauth://totp/Amazon%20Web%20Services:root-account-mfa-device@123456789012?secret=JBSWY3DPEHPK3PXP&issuer=Amazon%20Web%20Services"
+	other := "otpauth://totp/GitHub:alice?secret=GEZDGNBVGY3TQOJQ&issuer=GitHub"
+	tests := []struct {
+		name     string
+		found    []app.QRFinding
+		err      error
+		wantURI  bool
+		wantText string
+	}{
+		{"nothing on screen", nil, nil, false, "No setup QR code was found"},
+		{"two codes", app.ClassifyQRTexts([]string{uri, other}), nil, false, "More than one setup QR code"},
+		{"capture failed", nil, errors.New("no screen"), false, ""},
+		{"the console's code", app.ClassifyQRTexts([]string{uri}), nil, true, "Read the setup key of"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w.inputs.setupURI.SetText("")
+			w.scannedSetupQR(tc.found, tc.err)
+			got := w.inputs.setupURI.Text
+			if tc.wantURI != (got != "") {
+				t.Fatalf("setup key field = %q", got)
+			}
+			if tc.wantURI && !strings.Contains(got, "JBSWY3DPEHPK3PXP") {
+				t.Errorf("field holds another key: %q", got)
+			}
+			if !w.status.Visible() || !strings.Contains(w.status.Text, tc.wantText) {
+				t.Errorf("status %q, want %q", w.status.Text, tc.wantText)
+			}
+			if strings.Contains(w.status.Text, "JBSWY3DPEHPK3PXP") {
+				t.Error("the status line shows the secret")
+			}
+		})
 	}
 }
