@@ -24,7 +24,6 @@ import (
 	"github.com/sparekey/sparekey/app/testenv"
 	"github.com/sparekey/sparekey/sync/awsmfa"
 	"github.com/sparekey/sparekey/sync/practice"
-	"github.com/sparekey/sparekey/vault"
 )
 
 // startMotoServer runs moto_server, an independent implementation of IAM
@@ -117,19 +116,7 @@ func TestAWSRoleProfilesWithAWSCLI(t *testing.T) {
 	}
 
 	// A passphrase vault holding the device the admin enrolls for alice.
-	pass := []byte("correct horse battery staple")
-	passFile := filepath.Join(dir, "pass")
-	if err := os.WriteFile(passFile, pass, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	vaultPath := filepath.Join(dir, "home", "data", "vault.age")
-	if err := os.MkdirAll(filepath.Dir(vaultPath), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	v, err := vault.Create(vaultPath, vault.ModePassphrase, vault.Options{Passphrase: func() ([]byte, error) { return pass, nil }, WorkFactor: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
+	v, vaultPath, passFile := newPassphraseVault(t, dir)
 	admin, err := awsmfa.Connect(ctx, adminOpts)
 	if err != nil {
 		t.Fatal(err)
@@ -294,19 +281,7 @@ func TestAWSRoleProfilesPracticeOrg(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	pass := []byte("correct horse battery staple")
-	passFile := filepath.Join(dir, "pass")
-	if err := os.WriteFile(passFile, pass, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	vaultPath := filepath.Join(dir, "home", "data", "vault.age")
-	if err := os.MkdirAll(filepath.Dir(vaultPath), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	v, err := vault.Create(vaultPath, vault.ModePassphrase, vault.Options{Passphrase: func() ([]byte, error) { return pass, nil }, WorkFactor: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
+	v, vaultPath, passFile := newPassphraseVault(t, dir)
 	adminKeys := srv.AdminCredentials()
 	admin, err := awsmfa.Connect(ctx, awsmfa.Options{Label: "base", EndpointURL: direct, Region: "us-east-1",
 		Credentials: &awsmfa.Credentials{AccessKeyID: adminKeys.AccessKeyID, SecretAccessKey: adminKeys.SecretAccessKey}})

@@ -236,19 +236,7 @@ func TestAWSCredentialProcessWithAWSCLI(t *testing.T) {
 
 	// A passphrase vault holding a device the admin enrolls for alice,
 	// bound to the "longterm" profile that holds alice's keys.
-	pass := []byte("correct horse battery staple")
-	passFile := filepath.Join(dir, "pass")
-	if err := os.WriteFile(passFile, pass, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	vaultPath := filepath.Join(dir, "home", "data", "vault.age")
-	if err := os.MkdirAll(filepath.Dir(vaultPath), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	v, err := vault.Create(vaultPath, vault.ModePassphrase, vault.Options{Passphrase: func() ([]byte, error) { return pass, nil }, WorkFactor: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
+	v, vaultPath, passFile := newPassphraseVault(t, dir)
 	adminKeys := srv.AdminCredentials()
 	admin, err := awsmfa.Connect(ctx, awsmfa.Options{Label: "longterm", EndpointURL: endpoint, Region: "us-east-1",
 		Credentials: &awsmfa.Credentials{AccessKeyID: adminKeys.AccessKeyID, SecretAccessKey: adminKeys.SecretAccessKey}})
@@ -356,4 +344,25 @@ func BenchmarkAWSCredentialsCached(b *testing.B) {
 			b.Fatalf("exit %d: %s", code, out.String())
 		}
 	}
+}
+
+// newPassphraseVault creates a passphrase-mode vault at
+// dir/home/data/vault.age (fast work factor) and writes its passphrase to
+// dir/pass, for CLI processes started with SPAREKEY_PASSPHRASE_FILE.
+func newPassphraseVault(t *testing.T, dir string) (v *vault.Vault, vaultPath, passFile string) {
+	t.Helper()
+	pass := []byte("correct horse battery staple")
+	passFile = filepath.Join(dir, "pass")
+	if err := os.WriteFile(passFile, pass, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vaultPath = filepath.Join(dir, "home", "data", "vault.age")
+	if err := os.MkdirAll(filepath.Dir(vaultPath), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	v, err := vault.Create(vaultPath, vault.ModePassphrase, vault.Options{Passphrase: func() ([]byte, error) { return pass, nil }, WorkFactor: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v, vaultPath, passFile
 }
