@@ -499,7 +499,7 @@ func (w *RecoveryWizard) Binding() guide.Binding {
 // the run's next change.
 func (w *RecoveryWizard) SetBinding(b guide.Binding) {
 	if w.run != nil {
-		w.run.Binding = mergeBinding(w.run.Binding, b)
+		w.run.Binding = w.run.Binding.With(b)
 	}
 }
 
@@ -509,7 +509,7 @@ func (w *RecoveryWizard) Plan(t RecoveryTarget) string {
 	if !ok {
 		return ""
 	}
-	t.Binding = mergeBinding(w.Binding(), t.Binding)
+	t.Binding = w.Binding().With(t.Binding)
 	return RecoveryPlan(step, t)
 }
 
@@ -527,7 +527,7 @@ func (w *RecoveryWizard) BeginStep(t RecoveryTarget) (guide.Step, RecoveryTarget
 	case step.Kind != guide.KindSparekey:
 		return step, t, fmt.Errorf("%w: step %q is one the person does", ErrNeedsInput, step.ID)
 	}
-	w.run.Binding = mergeBinding(w.run.Binding, t.Binding)
+	w.run.Binding = w.run.Binding.With(t.Binding)
 	now := w.app.now()
 	if err := w.change(func(r *recovery.Run) error { return r.Mark(step.ID, recovery.Doing, "", now) }); err != nil {
 		return step, t, err
@@ -551,7 +551,7 @@ func (w *RecoveryWizard) FinishStep(step guide.Step, out RecoveryOutcome, err er
 		reason := firstLine(ExplainAWS(err))
 		return w.change(func(r *recovery.Run) error { return r.Mark(step.ID, recovery.Failed, reason, now) })
 	}
-	w.run.Binding = mergeBinding(w.run.Binding, out.Binding)
+	w.run.Binding = w.run.Binding.With(out.Binding)
 	did := strings.TrimSpace(out.Did + " " + out.Verified)
 	return w.change(func(r *recovery.Run) error { return r.Mark(step.ID, recovery.Done, did, now) })
 }
@@ -656,7 +656,7 @@ func (w *RecoveryWizard) change(f func(*recovery.Run) error) error {
 		if _, err := r.Guide(); err != nil {
 			return err
 		}
-		r.Binding = mergeBinding(r.Binding, typed)
+		r.Binding = r.Binding.With(typed)
 		return f(r)
 	})
 	if err != nil {
@@ -679,27 +679,11 @@ func (w *RecoveryWizard) reload() {
 	if _, err := r.Guide(); err != nil {
 		return
 	}
-	r.Binding = mergeBinding(r.Binding, w.run.Binding)
+	r.Binding = r.Binding.With(w.run.Binding)
 	w.run = r
 	if r.Path != w.path.ID {
 		_ = w.showCurrent()
 	}
-}
-
-// mergeBinding lays what was given (or learnt) over what the run knew.
-func mergeBinding(b, over guide.Binding) guide.Binding {
-	set := func(dst *string, v string) {
-		if v = strings.TrimSpace(v); v != "" {
-			*dst = v
-		}
-	}
-	set(&b.AccountID, over.AccountID)
-	set(&b.UserName, over.UserName)
-	set(&b.Serial, over.Serial)
-	set(&b.AccountName, over.AccountName)
-	set(&b.BackupFile, over.BackupFile)
-	set(&b.Profile, over.Profile)
-	return b
 }
 
 func firstLine(s string) string {

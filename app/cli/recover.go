@@ -443,7 +443,7 @@ func doStep(e *Env, a *app.App, store *recovery.Store, r *recovery.Run, st guide
 	if _, err := e.OpenVault(); err != nil {
 		return app.RecoveryOutcome{}, err
 	}
-	b := mergeFlags(r.Binding, rf.bind)
+	b := r.Binding.With(rf.bind)
 	t := app.RecoveryTarget{Conn: rf.connection(e), Binding: b, Code1: rf.code1, Code2: rf.code2, SetupURI: rf.setupURI, DeviceName: rf.deviceName}
 	if err := r.Mark(st.ID, recovery.Doing, "", a.Now()); err != nil {
 		return app.RecoveryOutcome{}, err
@@ -457,7 +457,7 @@ func doStep(e *Env, a *app.App, store *recovery.Store, r *recovery.Run, st guide
 		_ = store.Save(r)
 		return out, wrapAWS(err)
 	}
-	r.Binding = mergeFlags(b, out.Binding)
+	r.Binding = b.With(out.Binding)
 	_ = r.Mark(st.ID, recovery.Done, strings.TrimSpace(out.Did+" "+out.Verified), a.Now())
 	return out, store.Save(r)
 }
@@ -465,22 +465,6 @@ func doStep(e *Env, a *app.App, store *recovery.Store, r *recovery.Run, st guide
 func firstLineOf(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
-}
-
-// mergeFlags lays what was given (or learnt) over what the run knew.
-func mergeFlags(b, over guide.Binding) guide.Binding {
-	set := func(dst *string, v string) {
-		if v != "" {
-			*dst = v
-		}
-	}
-	set(&b.AccountID, over.AccountID)
-	set(&b.UserName, over.UserName)
-	set(&b.Serial, over.Serial)
-	set(&b.AccountName, over.AccountName)
-	set(&b.BackupFile, over.BackupFile)
-	set(&b.Profile, over.Profile)
-	return b
 }
 
 // errStopped ends an interactive walk whose input ran out: progress is saved.
@@ -578,7 +562,7 @@ func walkWith(e *Env, a *app.App, store *recovery.Store, r *recovery.Run, rf *re
 		if cur.Status == recovery.Failed && cur.Reason != "" {
 			fmt.Fprintf(e.Out, "! Last time it failed: %s\n", vault.EscapeText(cur.Reason))
 		}
-		printStep(e, idx+1, st, mergeFlags(r.Binding, rf.bind))
+		printStep(e, idx+1, st, r.Binding.With(rf.bind))
 		type option struct {
 			label string
 			run   func() (bool, error) // true: stop walking
@@ -587,7 +571,7 @@ func walkWith(e *Env, a *app.App, store *recovery.Store, r *recovery.Run, rf *re
 		now := a.Now
 		save := func() error { return store.Save(r) }
 		if st.Kind == guide.KindSparekey {
-			t := app.RecoveryTarget{Binding: mergeFlags(r.Binding, rf.bind)}
+			t := app.RecoveryTarget{Binding: r.Binding.With(rf.bind)}
 			opts = append(opts, option{"Do it: " + app.RecoveryPlan(st, t), func() (bool, error) {
 				if err := gatherInputs(e, in, st, r, rf); err != nil {
 					return true, err
@@ -705,7 +689,7 @@ func firstErr(errs ...error) error {
 
 // gatherInputs asks for what a Sparekey step needs and the run lacks.
 func gatherInputs(e *Env, in *bufio.Reader, st guide.Step, r *recovery.Run, rf *recoverFlags) error {
-	b := mergeFlags(r.Binding, rf.bind)
+	b := r.Binding.With(rf.bind)
 	need := func(dst *string, have, prompt string) error {
 		if have != "" {
 			return nil

@@ -459,6 +459,23 @@ type Binding struct {
 	Profile     string `json:"profile,omitempty"` // the spare administrator's profile
 }
 
+// With lays what over gives (typed, passed as flags, or learnt from a
+// step) over what b knew: each field over sets, trimmed, replaces b's.
+func (b Binding) With(over Binding) Binding {
+	set := func(dst *string, v string) {
+		if v = strings.TrimSpace(v); v != "" {
+			*dst = v
+		}
+	}
+	set(&b.AccountID, over.AccountID)
+	set(&b.UserName, over.UserName)
+	set(&b.Serial, over.Serial)
+	set(&b.AccountName, over.AccountName)
+	set(&b.BackupFile, over.BackupFile)
+	set(&b.Profile, over.Profile)
+	return b
+}
+
 // Fill replaces the placeholders of a command or message with what b
 // knows; unknown ones stay, so the reader sees what to put there.
 func (b Binding) Fill(text string) string {

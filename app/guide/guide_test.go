@@ -338,3 +338,26 @@ func BenchmarkLookup(b *testing.B) {
 		}
 	}
 }
+
+func TestBindingWith(t *testing.T) {
+	known := Binding{AccountID: "123456789012", UserName: "alice", Serial: "arn:aws:iam::123456789012:mfa/alice"}
+	tests := []struct {
+		name string
+		over Binding
+		want Binding
+	}{
+		{"nothing given keeps all", Binding{}, known},
+		{"blank is not a value", Binding{UserName: "  "}, known},
+		{"a given field replaces, trimmed", Binding{UserName: " bob ", BackupFile: "b.age"},
+			Binding{AccountID: "123456789012", UserName: "bob", Serial: known.Serial, BackupFile: "b.age"}},
+		{"every field", Binding{AccountID: "2", UserName: "u", Serial: "s", AccountName: "a", BackupFile: "f", Profile: "p"},
+			Binding{AccountID: "2", UserName: "u", Serial: "s", AccountName: "a", BackupFile: "f", Profile: "p"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := known.With(tc.over); got != tc.want {
+				t.Errorf("With(%+v) = %+v, want %+v", tc.over, got, tc.want)
+			}
+		})
+	}
+}
