@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 
 	"github.com/sparekey/sparekey/vault"
 )
@@ -175,4 +176,25 @@ func rowsOnScreen(m *mainScreen) []*accountRow {
 		}
 	})
 	return out
+}
+
+// TestCodeDigitsShareOneWidth keeps codes in a font whose digits are all
+// as wide, so a new code never shifts the row, without a text style the
+// window would need only for them (each style is a set of parsed fonts).
+func TestCodeDigitsShareOneWidth(t *testing.T) {
+	h := newHarness(t, "keyring", nil, mixedAccounts(3)...)
+	if len(h.u.main.rows) == 0 {
+		t.Fatal("the list drew no rows")
+	}
+	for _, txt := range []*canvas.Text{h.u.main.rows[0].codeTxt, h.u.main.rows[0].nextTxt} {
+		if txt.TextStyle != (fyne.TextStyle{}) {
+			t.Errorf("code text style = %+v; the window's text style needs no fonts of its own", txt.TextStyle)
+		}
+		want := fyne.MeasureText("0", txt.TextSize, txt.TextStyle).Width
+		for d := '1'; d <= '9'; d++ {
+			if got := fyne.MeasureText(string(d), txt.TextSize, txt.TextStyle).Width; got != want {
+				t.Errorf("digit %c is %v wide at size %v, digit 0 is %v: codes would shift", d, got, txt.TextSize, want)
+			}
+		}
+	}
 }
