@@ -57,54 +57,10 @@ case $BIN in /*) ;; *) BIN=$ROOT/$BIN ;; esac
 (cd "$ROOT" && go build -o "$WORK/benchvault" ./ui/internal/benchvault)
 (cd "$ROOT" && go build -tags "$(cat packaging/build-tags)" -o "$WORK/peer" ./ui/internal/benchpeer)
 
-# The floor: a Fyne window with one label, built from this module (same
-# Fyne, same flags) and measured the same way, so each figure below can be
-# read against what Fyne itself costs on this machine.
-cat >"$WORK/hello.go" <<'GO'
-package main
-
-import (
-	"fmt"
-	"image"
-	"os"
-	"time"
-
-	"fyne.io/fyne/v2"
-	fyneapp "fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
-)
-
-func main() {
-	a := fyneapp.NewWithID("io.github.sparekey.BenchHello")
-	w := a.NewWindow("Hello")
-	drawn := false
-	probe := canvas.NewRaster(func(int, int) image.Image {
-		if !drawn {
-			drawn = true
-			fmt.Fprintf(os.Stderr, "sparekey-trace codes-drawn %d\n", time.Now().UnixNano())
-		}
-		return image.NewNRGBA(image.Rect(0, 0, 1, 1))
-	})
-	probe.Resize(fyne.NewSize(1, 1))
-	label := widget.NewLabel("hello")
-	w.SetContent(container.NewStack(label, container.NewWithoutLayout(probe)))
-	w.Resize(fyne.NewSize(520, 680))
-	if len(os.Args) > 1 && os.Args[1] == "tick" {
-		// The least a countdown costs: one label's text changing once a second.
-		go func() {
-			for i := 0; ; i++ {
-				time.Sleep(time.Second)
-				fyne.Do(func() { label.SetText(fmt.Sprintf("hello %d", i%30)) })
-			}
-		}()
-	}
-	w.ShowAndRun()
-}
-GO
-printf '{"Replace":{"%s/zz_bench_hello/main.go":"%s/hello.go"}}\n' "$ROOT" "$WORK" >"$WORK/hello-overlay.json"
-(cd "$ROOT" && go build -tags "$(cat packaging/build-tags)" -overlay "$WORK/hello-overlay.json" -o "$WORK/hello" ./zz_bench_hello)
+# The floor: a Fyne window with one label (ui/internal/benchfloor), built
+# from this module with the same tags and measured the same way, so each
+# figure below can be read against what Fyne itself costs on this machine.
+(cd "$ROOT" && go build -tags "$(cat packaging/build-tags)" -o "$WORK/hello" ./ui/internal/benchfloor)
 
 if [ -z "${DISPLAY:-}" ]; then
 	command -v Xvfb >/dev/null || { echo "bench-ui.sh: no DISPLAY and Xvfb is not installed" >&2; exit 1; }

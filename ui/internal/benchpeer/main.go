@@ -13,15 +13,13 @@
 // Fyne costs for Sparekey's content, and Sparekey's figure read beside it
 // is what Sparekey adds.
 //
-// Like the floor it prints "sparekey-trace codes-drawn NS" on stderr when
-// its first frame is painted.
+// Like the floor it marks its first frame with benchprobe.
 package main
 
 import (
 	"fmt"
 	"image"
 	"image/color"
-	"os"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -31,6 +29,8 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/sparekey/sparekey/ui/internal/benchprobe"
 )
 
 // peerRow has the objects a Sparekey row has: a ring picture with the
@@ -181,16 +181,7 @@ func main() {
 	header := container.NewBorder(nil, nil, nil, container.NewHBox(tags, add), search)
 	w.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("Peer"), fyne.NewMenu("View"), fyne.NewMenu("AWS"), fyne.NewMenu("Help")))
 
-	drawn := false
-	probe := canvas.NewRaster(func(int, int) image.Image {
-		if !drawn {
-			drawn = true
-			fmt.Fprintf(os.Stderr, "sparekey-trace codes-drawn %d\n", time.Now().UnixNano())
-		}
-		return image.NewNRGBA(image.Rect(0, 0, 1, 1))
-	})
-	probe.Resize(fyne.NewSize(1, 1))
-	w.SetContent(container.NewStack(container.NewBorder(header, nil, nil, nil, list), container.NewWithoutLayout(probe)))
+	w.SetContent(container.NewStack(container.NewBorder(header, nil, nil, nil, list), benchprobe.FirstFrame()))
 	w.Resize(fyne.NewSize(520, 680))
 
 	go func() {
