@@ -13,20 +13,11 @@ cd "$(dirname "$0")/.."
 umask 022
 export LC_ALL=C TZ=UTC
 
-version=$(sed -n 's/^Version = "\(.*\)"/\1/p' FyneApp.toml)
+script=release.sh
+. packaging/release-common.sh
+release_stamp
 arch=$(go env GOARCH)
 dist=${DIST:-dist}
-if [ -z "${SPAREKEY_COMMIT:-}" ]; then
-	SPAREKEY_COMMIT=$(git rev-parse HEAD 2>/dev/null) || {
-		echo "release.sh: not a git checkout: set SPAREKEY_COMMIT (and SOURCE_DATE_EPOCH) to the commit this tree comes from" >&2
-		exit 1
-	}
-	# A build from a tree with uncommitted changes must not pass for the commit.
-	[ -z "$(git status --porcelain --untracked-files=no)" ] || SPAREKEY_COMMIT="$SPAREKEY_COMMIT-dirty"
-fi
-# Every timestamp in the packages is the commit's, not the build's.
-: "${SOURCE_DATE_EPOCH:=$(git log -1 --format=%ct 2>/dev/null)}"
-export SOURCE_DATE_EPOCH
 
 name=sparekey-$version-linux-$arch
 rm -rf "$dist" && mkdir -p "$dist/$name"
@@ -56,17 +47,7 @@ doc=$share/doc/sparekey
 mkdir -p "$doc" "$share/licenses/sparekey"
 install -m 644 LICENSE "$share/licenses/sparekey/LICENSE"
 sed "s/@YEAR@/$(date -d "@$SOURCE_DATE_EPOCH" +%Y)/" packaging/copyright > "$doc/copyright"
-# The MIT and BSD licences of the modules compiled in ask for their notices
-# to travel with the binary.
-go list -deps -tags "$(cat packaging/build-tags)" \
-	-f '{{with .Module}}{{if not .Main}}{{.Path}} {{.Version}} {{.Dir}}{{end}}{{end}}' . | sort -u |
-	while read -r path modversion dir; do
-		license=$(ls "$dir"/LICENSE* "$dir"/COPYING* 2>/dev/null | head -n 1)
-		[ -n "$license" ] || { echo "release.sh: $path has no licence file" >&2; exit 1; }
-		printf '%s %s\n\n' "$path" "$modversion"
-		cat "$license"
-		printf '\n\n'
-	done > "$doc/third-party-licenses.txt"
+third_party_notices "$(cat packaging/build-tags)" > "$doc/third-party-licenses.txt"
 printf 'sparekey (%s-1) unstable; urgency=medium\n\n  * Release %s: https://github.com/sparekey/sparekey/releases\n\n -- The Sparekey developers <sparekey@users.noreply.github.com>  %s\n' \
 	"$version" "$version" "$(date -R -d "@$SOURCE_DATE_EPOCH")" | gzip -9n > "$doc/changelog.Debian.gz"
 install -m 644 packaging/install.mk "$stage/Makefile"

@@ -16,17 +16,10 @@ command -v x86_64-w64-mingw32-gcc >/dev/null || {
 	echo "build.sh: x86_64-w64-mingw32-gcc is missing: apt-get install gcc-mingw-w64-x86-64 (make package-windows does)" >&2
 	exit 1
 }
-version=$(sed -n 's/^Version = "\(.*\)"/\1/p' FyneApp.toml)
+script=build.sh
+. packaging/release-common.sh
+release_stamp
 dist=${DIST:-dist}
-if [ -z "${SPAREKEY_COMMIT:-}" ]; then
-	SPAREKEY_COMMIT=$(git rev-parse HEAD 2>/dev/null) || {
-		echo "build.sh: not a git checkout: set SPAREKEY_COMMIT (and SOURCE_DATE_EPOCH)" >&2
-		exit 1
-	}
-	[ -z "$(git status --porcelain --untracked-files=no)" ] || SPAREKEY_COMMIT="$SPAREKEY_COMMIT-dirty"
-fi
-: "${SOURCE_DATE_EPOCH:=$(git log -1 --format=%ct 2>/dev/null)}"
-export SOURCE_DATE_EPOCH
 
 name=sparekey-$version-windows-amd64
 mkdir -p "$dist"
@@ -50,15 +43,7 @@ done
 crlf() { sed 's/\r*$/\r/' "$1" > "$2"; }
 crlf packaging/windows/README.txt "$stage/README.txt"
 crlf LICENSE "$stage/LICENSE.txt"
-go list -deps -tags "$tags" \
-	-f '{{with .Module}}{{if not .Main}}{{.Path}} {{.Version}} {{.Dir}}{{end}}{{end}}' . | sort -u |
-	while read -r path modversion dir; do
-		license=$(ls "$dir"/LICENSE* "$dir"/COPYING* 2>/dev/null | head -n 1)
-		[ -n "$license" ] || { echo "build.sh: $path has no licence file" >&2; exit 1; }
-		printf '%s %s\n\n' "$path" "$modversion"
-		cat "$license"
-		printf '\n\n'
-	done > "$dist/third-party.tmp"
+third_party_notices "$tags" > "$dist/third-party.tmp"
 crlf "$dist/third-party.tmp" "$stage/THIRD-PARTY.txt"
 rm "$dist/third-party.tmp"
 
