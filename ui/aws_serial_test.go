@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -61,16 +60,7 @@ func TestAWSDeviceSerialsWrapAtSeparators(t *testing.T) {
 // names, that is anywhere but after a ":" or "/".
 func checkARNLines(t *testing.T, where string, root fyne.CanvasObject, arn string) {
 	t.Helper()
-	var lines []string
-	walk(root, func(o fyne.CanvasObject) {
-		if txt, ok := o.(*canvas.Text); ok {
-			lines = append(lines, strings.ReplaceAll(txt.Text, pathBreak, ""))
-		}
-	})
-	shown := strings.Join(lines, "\n")
-	if !strings.Contains(strings.Join(lines, ""), arn) {
-		t.Fatalf("%s: %s is not drawn; lines:\n%s", where, arn, shown)
-	}
+	lines, shown := drawnLines(t, where, root, arn)
 	for i := 0; i+1 < len(lines); i++ {
 		a, b := lines[i], lines[i+1]
 		if a == "" || b == "" || !strings.Contains(arn, a+b) {

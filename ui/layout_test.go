@@ -190,16 +190,7 @@ func TestPathsWrapAtSeparators(t *testing.T) {
 // not among them or a line ends inside one of its names.
 func checkPathLines(t *testing.T, where string, root fyne.CanvasObject, path string) {
 	t.Helper()
-	var lines []string
-	walk(root, func(o fyne.CanvasObject) {
-		if txt, ok := o.(*canvas.Text); ok {
-			lines = append(lines, strings.ReplaceAll(txt.Text, pathBreak, ""))
-		}
-	})
-	shown := strings.Join(lines, "\n")
-	if !strings.Contains(strings.Join(lines, ""), path) {
-		t.Fatalf("%s: the path %s is not drawn; lines:\n%s", where, path, shown)
-	}
+	lines, shown := drawnLines(t, where, root, path)
 	sep := string(filepath.Separator)
 	for i := 0; i+1 < len(lines); i++ {
 		a, b := lines[i], lines[i+1]
@@ -209,6 +200,23 @@ func checkPathLines(t *testing.T, where string, root fyne.CanvasObject, path str
 			t.Errorf("%s: a line ends inside a name (%q | %q); lines:\n%s", where, tail, head, shown)
 		}
 	}
+}
+
+// drawnLines returns the lines of text drawn under root (without the
+// invisible break marks), and all of them for messages; it fails if whole
+// is not drawn across them.
+func drawnLines(t *testing.T, where string, root fyne.CanvasObject, whole string) (lines []string, shown string) {
+	t.Helper()
+	walk(root, func(o fyne.CanvasObject) {
+		if txt, ok := o.(*canvas.Text); ok {
+			lines = append(lines, strings.ReplaceAll(txt.Text, pathBreak, ""))
+		}
+	})
+	shown = strings.Join(lines, "\n")
+	if !strings.Contains(strings.Join(lines, ""), whole) {
+		t.Fatalf("%s: %s is not drawn; lines:\n%s", where, whole, shown)
+	}
+	return lines, shown
 }
 
 // TestFormsFitAt400px is issue #13 item 11 for the forms: the Edit dialog
